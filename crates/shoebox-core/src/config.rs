@@ -1,0 +1,98 @@
+//! Settings read from `SHOEBOX_*` environment variables, with defaults that run on one machine.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+/// Everything the server and worker need to know about their surroundings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Root of the library on disk: originals, derivatives and temporary uploads.
+    pub data_dir: PathBuf,
+    pub host: IpAddr,
+    pub port: u16,
+    pub database_url: String,
+    pub redis_url: String,
+    /// Prefix of every Redis key Shoebox writes, so several installations can share one Redis.
+    pub redis_namespace: String,
+    /// Built web gallery (`web/dist`); served with an SPA fallback when present.
+    pub web_dir: Option<PathBuf>,
+    pub log_filter: String,
+    pub max_upload_bytes: u64,
+    pub login_attempts_per_minute: u32,
+    /// Time limit for ordinary requests; uploads and downloads stream and are exempt.
+    pub request_timeout: Duration,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self> {
+        Self::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// Reads settings through `lookup`, so tests can supply their own environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        let get = |key: &str, default: &str| lookup(key).unwrap_or_else(|| default.to_owned());
+        Ok(Self {
+            data_dir: PathBuf::from(get("SHOEBOX_DATA_DIR", "./data")),
+            host: parse(&lookup, "SHOEBOX_HOST", "127.0.0.1")?,
+            port: parse(&lookup, "SHOEBOX_PORT", "2283")?,
+            database_url: get("SHOEBOX_DATABASE_URL", "postgres://shoebox@127.0.0.1:55432/shoebox"),
+            redis_url: get("SHOEBOX_REDIS_URL", "redis://127.0.0.1:56379"),
+            redis_namespace: get("SHOEBOX_REDIS_NAMESPACE", "shoebox"),
+            web_dir: lookup("SHOEBOX_WEB_DIR").filter(|s| !s.is_empty()).map(PathBuf::from),
+            log_filter: get("SHOEBOX_LOG", "info"),
+            max_upload_bytes: parse(&lookup, "SHOEBOX_MAX_UPLOAD_BYTES", "53687091200")?,
+            login_attempts_per_minute: parse(&lookup, "SHOEBOX_LOGIN_ATTEMPTS_PER_MINUTE", "10")?,
+            request_timeout: Duration::from_secs(parse(&lookup, "SHOEBOX_REQUEST_TIMEOUT_SECS", "60")?),
+        })
+    }
+
+    pub fn listen_addr(&self) -> SocketAddr {
+        SocketAddr::new(self.host, self.port)
+    }
+}
+
+fn parse<T>(lookup: &impl Fn(&str) -> Option<String>, key: &str, default: &str) -> Result<T>
+where
+    T: FromStr,
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    let raw = lookup(key).unwrap_or_else(|| default.to_owned());
+    raw.trim().parse().with_context(|| format!("{key}={raw:?} is not valid"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_apply_when_nothing_is_set() {
+        let config = Config::from_lookup(|_| None).unwrap();
+        assert_eq!(config.port, 2283);
+        assert_eq!(config.redis_namespace, "shoebox");
+        assert_eq!(config.max_upload_bytes, 50 * 1024 * 1024 * 1024);
+        assert!(config.web_dir.is_none());
+    }
+
+    #[test]
+    fn environment_overrides_defaults() {
+        let config = Config::from_lookup(|key| match key {
+            "SHOEBOX_PORT" => Some("9000".into()),
+            "SHOEBOX_DATA_DIR" => Some("/srv/photos".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(config.port, 9000);
+        assert_eq!(config.data_dir, PathBuf::from("/srv/photos"));
+    }
+
+    #[test]
+    fn a_bad_number_names_the_variable() {
+        let err = Config::from_lookup(|key| (key == "SHOEBOX_PORT").then(|| "http".into())).unwrap_err();
+        assert!(err.to_string().contains("SHOEBOX_PORT"), "{err}");
+    }
+}

@@ -1,0 +1,210 @@
+//! Where originals and derived files live. `Storage` hides the backend; `LocalStorage` keeps
+//! everything under one folder on disk. Keys are relative, `/`-separated paths such as
+//! `upload/<user>/ab/cd/<asset>.jpg`.
+
+use std::io;
+use std::ops::RangeInclusive;
+use std::path::{Component, Path, PathBuf};
+use std::pin::Pin;
+
+use async_trait::async_trait;
+use tempfile::TempPath;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeekExt};
+use uuid::Uuid;
+
+/// Bytes of a stored file, possibly only a range of it.
+pub struct ObjectRead {
+    /// Length of the whole stored file, whatever range was asked for.
+    pub total_len: u64,
+    pub body: Pin<Box<dyn AsyncRead + Send>>,
+}
+
+#[async_trait]
+pub trait Storage: Send + Sync + 'static {
+    /// A local folder for files being received; it must be on the same file system as the store
+    /// for local disks, so that committing is a rename.
+    fn staging_dir(&self) -> &Path;
+
+    /// Moves a fully written staging file into the store under `key`, replacing nothing:
+    /// fails with `AlreadyExists` when the key is taken.
+    async fn commit(&self, staged: TempPath, key: &str) -> io::Result<()>;
+
+    /// Reads a stored file, or the inclusive byte `range` of it.
+    async fn read(&self, key: &str, range: Option<RangeInclusive<u64>>) -> io::Result<ObjectRead>;
+
+    /// Size in bytes, or `None` when nothing is stored under `key`.
+    async fn size(&self, key: &str) -> io::Result<Option<u64>>;
+
+    /// Removes a stored file; removing a missing one is not an error.
+    async fn delete(&self, key: &str) -> io::Result<()>;
+}
+
+/// The key under which an uploaded original is kept: spread over two folder levels so that no
+/// folder grows to millions of entries.
+pub fn original_key(owner: Uuid, asset: Uuid, extension: &str) -> String {
+    let id = asset.simple().to_string();
+    format!("upload/{owner}/{}/{}/{asset}.{extension}", &id[..2], &id[2..4])
+}
+
+/// Files under one folder on a local disk.
+#[derive(Debug, Clone)]
+pub struct LocalStorage {
+    root: PathBuf,
+    staging: PathBuf,
+}
+
+impl LocalStorage {
+    /// Opens (creating if needed) a store rooted at `root`, and clears staging files a crash
+    /// or a cut connection left behind.
+    pub fn open(root: impl Into<PathBuf>) -> io::Result<Self> {
+        let root = root.into();
+        let staging = root.join("tmp");
+        std::fs::create_dir_all(&staging)?;
+        for entry in std::fs::read_dir(&staging)? {
+            let path = entry?.path();
+            if path.is_file() {
+                std::fs::remove_file(&path)?;
+            }
+        }
+        Ok(Self { root, staging })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The file behind `key`; refuses keys that would leave the root.
+    pub fn path_of(&self, key: &str) -> io::Result<PathBuf> {
+        let relative = Path::new(key);
+        let safe = !key.is_empty()
+            && relative.components().all(|component| matches!(component, Component::Normal(_)));
+        if !safe {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("unsafe storage key {key:?}")));
+        }
+        Ok(self.root.join(relative))
+    }
+}
+
+#[async_trait]
+impl Storage for LocalStorage {
+    fn staging_dir(&self) -> &Path {
+        &self.staging
+    }
+
+    async fn commit(&self, staged: TempPath, key: &str) -> io::Result<()> {
+        let target = self.path_of(key)?;
+        tokio::task::spawn_blocking(move || {
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            // A hard link never replaces an existing file; dropping `staged` then removes the name
+            // in staging, leaving exactly one copy.
+            std::fs::hard_link(&staged, &target)?;
+            if let Some(parent) = target.parent() {
+                std::fs::File::open(parent)?.sync_all()?;
+            }
+            drop(staged);
+            Ok(())
+        })
+        .await
+        .map_err(io::Error::other)?
+    }
+
+    async fn read(&self, key: &str, range: Option<RangeInclusive<u64>>) -> io::Result<ObjectRead> {
+        let mut file = tokio::fs::File::open(self.path_of(key)?).await?;
+        let total_len = file.metadata().await?.len();
+        let body: Pin<Box<dyn AsyncRead + Send>> = match range {
+            None => Box::pin(file),
+            Some(range) => {
+                file.seek(io::SeekFrom::Start(*range.start())).await?;
+                Box::pin(file.take(range.end() - range.start() + 1))
+            }
+        };
+        Ok(ObjectRead { total_len, body })
+    }
+
+    async fn size(&self, key: &str) -> io::Result<Option<u64>> {
+        match tokio::fs::metadata(self.path_of(key)?).await {
+            Ok(meta) => Ok(Some(meta.len())),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    async fn delete(&self, key: &str) -> io::Result<()> {
+        match tokio::fs::remove_file(self.path_of(key)?).await {
+            Err(err) if err.kind() != io::ErrorKind::NotFound => Err(err),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn staged(storage: &LocalStorage, bytes: &[u8]) -> TempPath {
+        let mut file = tempfile::NamedTempFile::new_in(storage.staging_dir()).unwrap();
+        file.write_all(bytes).unwrap();
+        file.into_temp_path()
+    }
+
+    #[tokio::test]
+    async fn commit_then_read_whole_and_range() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = LocalStorage::open(dir.path()).unwrap();
+        storage.commit(staged(&storage, b"0123456789"), "upload/a/b.jpg").await.unwrap();
+        assert_eq!(std::fs::read_dir(storage.staging_dir()).unwrap().count(), 0, "staging copy must go");
+
+        let mut whole = String::new();
+        storage.read("upload/a/b.jpg", None).await.unwrap().body.read_to_string(&mut whole).await.unwrap();
+        assert_eq!(whole, "0123456789");
+
+        let read = storage.read("upload/a/b.jpg", Some(2..=4)).await.unwrap();
+        assert_eq!(read.total_len, 10);
+        let mut part = String::new();
+        Box::into_pin(Box::new(read.body)).read_to_string(&mut part).await.unwrap();
+        assert_eq!(part, "234");
+    }
+
+    #[tokio::test]
+    async fn commit_never_overwrites() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = LocalStorage::open(dir.path()).unwrap();
+        storage.commit(staged(&storage, b"first"), "k.jpg").await.unwrap();
+        let err = storage.commit(staged(&storage, b"second"), "k.jpg").await.unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(dir.path().join("k.jpg")).unwrap(), b"first");
+    }
+
+    #[tokio::test]
+    async fn keys_cannot_escape_the_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = LocalStorage::open(dir.path()).unwrap();
+        for key in ["../etc/passwd", "/etc/passwd", "a/../../b", ""] {
+            assert_eq!(storage.size(key).await.unwrap_err().kind(), io::ErrorKind::InvalidInput, "{key}");
+        }
+        assert_eq!(storage.size("missing.jpg").await.unwrap(), None);
+        storage.delete("missing.jpg").await.unwrap();
+    }
+
+    #[test]
+    fn opening_clears_leftover_staging_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("tmp")).unwrap();
+        std::fs::write(dir.path().join("tmp/partial-upload"), b"half").unwrap();
+        let storage = LocalStorage::open(dir.path()).unwrap();
+        assert_eq!(std::fs::read_dir(storage.staging_dir()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn original_keys_fan_out() {
+        let asset = Uuid::parse_str("0f8fad5b-d9cb-469f-a165-70867728950e").unwrap();
+        let owner = Uuid::nil();
+        assert_eq!(
+            original_key(owner, asset, "jpg"),
+            format!("upload/{owner}/0f/8f/0f8fad5b-d9cb-469f-a165-70867728950e.jpg")
+        );
+    }
+}
