@@ -1,0 +1,365 @@
+//! Photos and videos, their derived files, and the timeline queries over them.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use shoebox_core::domain::{AssetFileKind, AssetType, Visibility};
+use sqlx::{FromRow, PgConnection, PgPool};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct Asset {
+    pub id: Uuid,
+    pub owner_id: Uuid,
+    pub library_id: Option<Uuid>,
+    pub checksum: Vec<u8>,
+    #[sqlx(rename = "type")]
+    pub asset_type: String,
+    pub original_path: String,
+    pub original_file_name: String,
+    pub original_mime_type: String,
+    pub file_size_bytes: i64,
+    pub file_created_at: DateTime<Utc>,
+    pub file_modified_at: DateTime<Utc>,
+    pub local_date_time: DateTime<Utc>,
+    pub visibility: String,
+    pub is_favorite: bool,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub duration_ms: Option<i64>,
+    pub thumbhash: Option<Vec<u8>>,
+    pub live_photo_video_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+    /// Whether the metadata step has run.
+    pub has_metadata: bool,
+}
+
+impl Asset {
+    pub fn kind(&self) -> AssetType {
+        AssetType::parse(&self.asset_type).unwrap_or(AssetType::Image)
+    }
+
+    pub fn visibility(&self) -> Visibility {
+        Visibility::parse(&self.visibility).unwrap_or(Visibility::Timeline)
+    }
+}
+
+const COLUMNS: &str = "a.id, a.owner_id, a.library_id, a.checksum, a.type, a.original_path, a.original_file_name, \
+    a.original_mime_type, a.file_size_bytes, a.file_created_at, a.file_modified_at, a.local_date_time, a.visibility, \
+    a.is_favorite, a.width, a.height, a.duration_ms, a.thumbhash, a.live_photo_video_id, a.created_at, a.updated_at, \
+    a.deleted_at, (s.metadata_extracted_at IS NOT NULL) AS has_metadata";
+const FROM: &str = "assets a LEFT JOIN asset_job_status s ON s.asset_id = a.id";
+
+#[derive(Debug, Clone)]
+pub struct NewAsset {
+    pub id: Uuid,
+    pub owner_id: Uuid,
+    pub checksum: Vec<u8>,
+    pub asset_type: AssetType,
+    pub original_path: String,
+    pub original_file_name: String,
+    pub original_mime_type: String,
+    pub file_size_bytes: i64,
+    pub file_created_at: DateTime<Utc>,
+    pub file_modified_at: DateTime<Utc>,
+    pub visibility: Visibility,
+    pub is_favorite: bool,
+    pub duration_ms: Option<i64>,
+    pub device_asset_id: Option<String>,
+    pub device_id: Option<String>,
+    pub live_photo_video_id: Option<Uuid>,
+}
+
+#[derive(Debug)]
+pub enum InsertOutcome {
+    Created,
+    /// The owner already has these bytes, as asset `id`.
+    Duplicate { id: Uuid },
+}
+
+/// Inserts an uploaded asset unless its owner already has the same checksum. Runs on the
+/// caller's transaction so the caller can place the file between insert and commit; a racing
+/// upload of the same bytes waits on this row's lock and then sees the duplicate.
+pub async fn insert(conn: &mut PgConnection, new: &NewAsset) -> sqlx::Result<InsertOutcome> {
+    let inserted: Option<Uuid> = sqlx::query_scalar(
+        "INSERT INTO assets (id, owner_id, checksum, type, original_path, original_file_name, original_mime_type,
+             file_size_bytes, file_created_at, file_modified_at, local_date_time, visibility, is_favorite,
+             duration_ms, device_asset_id, device_id, live_photo_video_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $11, $12, $13, $14, $15, $16)
+         ON CONFLICT (owner_id, checksum) WHERE library_id IS NULL DO NOTHING
+         RETURNING id",
+    )
+    .bind(new.id)
+    .bind(new.owner_id)
+    .bind(&new.checksum)
+    .bind(new.asset_type.as_str())
+    .bind(&new.original_path)
+    .bind(&new.original_file_name)
+    .bind(&new.original_mime_type)
+    .bind(new.file_size_bytes)
+    .bind(new.file_created_at)
+    .bind(new.file_modified_at)
+    .bind(new.visibility.as_str())
+    .bind(new.is_favorite)
+    .bind(new.duration_ms)
+    .bind(&new.device_asset_id)
+    .bind(&new.device_id)
+    .bind(new.live_photo_video_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if inserted.is_some() {
+        sqlx::query("INSERT INTO asset_job_status (asset_id) VALUES ($1)").bind(new.id).execute(&mut *conn).await?;
+        return Ok(InsertOutcome::Created);
+    }
+    let existing: Uuid =
+        sqlx::query_scalar("SELECT id FROM assets WHERE owner_id = $1 AND checksum = $2 AND library_id IS NULL")
+            .bind(new.owner_id)
+            .bind(&new.checksum)
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(InsertOutcome::Duplicate { id: existing })
+}
+
+/// An asset the owner already has with these bytes.
+#[derive(Debug, Clone, FromRow)]
+pub struct ChecksumMatch {
+    pub checksum: Vec<u8>,
+    pub id: Uuid,
+    pub is_trashed: bool,
+}
+
+pub async fn find_by_checksums(pool: &PgPool, owner: Uuid, checksums: &[Vec<u8>]) -> sqlx::Result<Vec<ChecksumMatch>> {
+    sqlx::query_as(
+        "SELECT checksum, id, deleted_at IS NOT NULL AS is_trashed FROM assets
+         WHERE owner_id = $1 AND library_id IS NULL AND checksum = ANY($2)",
+    )
+    .bind(owner)
+    .bind(checksums)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn get(pool: &PgPool, owner: Uuid, id: Uuid) -> sqlx::Result<Option<Asset>> {
+    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE a.owner_id = $1 AND a.id = $2");
+    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(owner).bind(id).fetch_optional(pool).await
+}
+
+/// Storage key of one derived file of the owner's asset, if the worker has made it, and when
+/// it was last written.
+pub async fn file_path(
+    pool: &PgPool,
+    owner: Uuid,
+    id: Uuid,
+    kind: AssetFileKind,
+) -> sqlx::Result<Option<(String, DateTime<Utc>)>> {
+    sqlx::query_as(
+        "SELECT f.path, f.updated_at FROM asset_files f JOIN assets a ON a.id = f.asset_id
+         WHERE a.owner_id = $1 AND a.id = $2 AND f.kind = $3",
+    )
+    .bind(owner)
+    .bind(id)
+    .bind(kind.as_str())
+    .fetch_optional(pool)
+    .await
+}
+
+/// Records a derived file (replacing an older one of the same kind).
+pub async fn upsert_file<'e>(
+    executor: impl sqlx::PgExecutor<'e>,
+    asset_id: Uuid,
+    kind: AssetFileKind,
+    path: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO asset_files (asset_id, kind, path) VALUES ($1, $2, $3)
+         ON CONFLICT (asset_id, kind) DO UPDATE SET path = EXCLUDED.path, updated_at = now()",
+    )
+    .bind(asset_id)
+    .bind(kind.as_str())
+    .bind(path)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// Changes to one or many assets; `None` leaves a field alone.
+#[derive(Debug, Clone, Default)]
+pub struct AssetUpdate {
+    pub is_favorite: Option<bool>,
+    pub visibility: Option<Visibility>,
+}
+
+/// Applies `update` to the owner's assets among `ids`; returns how many changed.
+pub async fn update(pool: &PgPool, owner: Uuid, ids: &[Uuid], update: &AssetUpdate) -> sqlx::Result<u64> {
+    let result = sqlx::query(
+        "UPDATE assets SET is_favorite = COALESCE($3, is_favorite), visibility = COALESCE($4, visibility),
+             updated_at = now()
+         WHERE owner_id = $1 AND id = ANY($2)",
+    )
+    .bind(owner)
+    .bind(ids)
+    .bind(update.is_favorite)
+    .bind(update.visibility.map(Visibility::as_str))
+    .execute(pool)
+    .await?;
+    Ok(result.rows_affected())
+}
+
+/// Moves the owner's assets among `ids` to the trash; returns how many moved.
+pub async fn trash(pool: &PgPool, owner: Uuid, ids: &[Uuid]) -> sqlx::Result<u64> {
+    let result = sqlx::query(
+        "UPDATE assets SET deleted_at = now(), updated_at = now()
+         WHERE owner_id = $1 AND id = ANY($2) AND deleted_at IS NULL",
+    )
+    .bind(owner)
+    .bind(ids)
+    .execute(pool)
+    .await?;
+    Ok(result.rows_affected())
+}
+
+/// Takes assets out of the trash: those among `ids`, or all of them when `ids` is `None`.
+pub async fn restore(pool: &PgPool, owner: Uuid, ids: Option<&[Uuid]>) -> sqlx::Result<u64> {
+    let result = sqlx::query(
+        "UPDATE assets SET deleted_at = NULL, updated_at = now()
+         WHERE owner_id = $1 AND deleted_at IS NOT NULL AND ($2::uuid[] IS NULL OR id = ANY($2))",
+    )
+    .bind(owner)
+    .bind(ids)
+    .execute(pool)
+    .await?;
+    Ok(result.rows_affected())
+}
+
+/// Which assets to remove for good.
+#[derive(Debug, Clone, Copy)]
+pub enum Purge<'a> {
+    /// Everything in the owner's trash.
+    Trash,
+    /// These ids, trashed or not.
+    Ids(&'a [Uuid]),
+}
+
+/// Deletes assets' rows for good and returns the storage keys of every file they had, for the
+/// caller to remove once the rows are gone.
+pub async fn purge(pool: &PgPool, owner: Uuid, which: Purge<'_>) -> sqlx::Result<(u64, Vec<String>)> {
+    let mut tx = pool.begin().await?;
+    let (trash_only, ids) = match which {
+        Purge::Trash => (true, None),
+        Purge::Ids(ids) => (false, Some(ids)),
+    };
+    let ids: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT id FROM assets WHERE owner_id = $1 AND (NOT $2 OR deleted_at IS NOT NULL)
+             AND ($3::uuid[] IS NULL OR id = ANY($3))
+         FOR UPDATE",
+    )
+    .bind(owner)
+    .bind(trash_only)
+    .bind(ids)
+    .fetch_all(&mut *tx)
+    .await?;
+    let paths: Vec<String> = sqlx::query_scalar(
+        "SELECT original_path FROM assets WHERE id = ANY($1)
+         UNION ALL SELECT path FROM asset_files WHERE asset_id = ANY($1)",
+    )
+    .bind(&ids)
+    .fetch_all(&mut *tx)
+    .await?;
+    let deleted = sqlx::query("DELETE FROM assets WHERE id = ANY($1)").bind(&ids).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok((deleted.rows_affected(), paths))
+}
+
+/// Which of the owner's assets a timeline shows.
+#[derive(Debug, Clone, Default)]
+pub struct TimelineFilter {
+    /// `None`: the timeline and the archive, never hidden or locked assets.
+    pub visibility: Option<Visibility>,
+    pub is_favorite: Option<bool>,
+    /// Trash view instead of the library.
+    pub is_trashed: bool,
+    pub album_id: Option<Uuid>,
+    /// Oldest first instead of newest first.
+    pub ascending: bool,
+}
+
+const FILTER: &str = "a.owner_id = $1
+    AND (($2::text IS NULL AND a.visibility IN ('timeline', 'archive')) OR a.visibility = $2)
+    AND ($3::boolean IS NULL OR a.is_favorite = $3)
+    AND ((a.deleted_at IS NOT NULL) = $4)
+    AND ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM album_assets aa WHERE aa.album_id = $5 AND aa.asset_id = a.id))";
+
+/// A month of the timeline: its first day (`YYYY-MM-01`) and how many assets it holds.
+#[derive(Debug, Clone, FromRow)]
+pub struct TimeBucket {
+    pub time_bucket: String,
+    pub count: i64,
+}
+
+pub async fn time_buckets(pool: &PgPool, owner: Uuid, filter: &TimelineFilter) -> sqlx::Result<Vec<TimeBucket>> {
+    let order = if filter.ascending { "ASC" } else { "DESC" };
+    let sql = format!(
+        "SELECT to_char(date_trunc('month', a.local_date_time AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS time_bucket,
+                count(*) AS count
+         FROM assets a WHERE {FILTER}
+         GROUP BY 1 ORDER BY 1 {order}"
+    );
+    bind_filter(sqlx::query_as(sqlx::AssertSqlSafe(sql)), owner, filter).fetch_all(pool).await
+}
+
+/// What the timeline grid needs of one asset.
+#[derive(Debug, Clone, FromRow)]
+pub struct TimelineAsset {
+    pub id: Uuid,
+    pub owner_id: Uuid,
+    #[sqlx(rename = "type")]
+    pub asset_type: String,
+    pub is_favorite: bool,
+    pub visibility: String,
+    pub is_trashed: bool,
+    pub created_at: DateTime<Utc>,
+    pub file_created_at: DateTime<Utc>,
+    pub local_date_time: DateTime<Utc>,
+    pub duration_ms: Option<i64>,
+    pub thumbhash: Option<Vec<u8>>,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub live_photo_video_id: Option<Uuid>,
+    pub projection_type: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
+
+/// The assets of the month starting at `month`, newest first (or oldest first).
+pub async fn time_bucket_assets(
+    pool: &PgPool,
+    owner: Uuid,
+    month: NaiveDate,
+    filter: &TimelineFilter,
+) -> sqlx::Result<Vec<TimelineAsset>> {
+    let order = if filter.ascending { "ASC" } else { "DESC" };
+    let sql = format!(
+        "SELECT a.id, a.owner_id, a.type, a.is_favorite, a.visibility, a.deleted_at IS NOT NULL AS is_trashed,
+                a.created_at, a.file_created_at, a.local_date_time, a.duration_ms, a.thumbhash, a.width, a.height,
+                a.live_photo_video_id, e.projection_type, e.city, e.country, e.latitude, e.longitude
+         FROM assets a LEFT JOIN exif e ON e.asset_id = a.id
+         WHERE {FILTER}
+           AND a.local_date_time >= ($6::date)::timestamp AT TIME ZONE 'UTC'
+           AND a.local_date_time < (($6::date) + interval '1 month')::timestamp AT TIME ZONE 'UTC'
+         ORDER BY a.local_date_time {order}, a.id {order}"
+    );
+    bind_filter(sqlx::query_as(sqlx::AssertSqlSafe(sql)), owner, filter).bind(month).fetch_all(pool).await
+}
+
+type QueryAs<'q, T> = sqlx::query::QueryAs<'q, sqlx::Postgres, T, sqlx::postgres::PgArguments>;
+
+fn bind_filter<'q, T>(query: QueryAs<'q, T>, owner: Uuid, filter: &TimelineFilter) -> QueryAs<'q, T> {
+    query
+        .bind(owner)
+        .bind(filter.visibility.map(Visibility::as_str))
+        .bind(filter.is_favorite)
+        .bind(filter.is_trashed)
+        .bind(filter.album_id)
+}

@@ -1,0 +1,128 @@
+//! Accounts.
+
+use chrono::{DateTime, Utc};
+use sqlx::{FromRow, PgPool};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct User {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub is_admin: bool,
+    pub should_change_password: bool,
+    pub avatar_color: Option<String>,
+    pub storage_label: Option<String>,
+    pub quota_size_bytes: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub profile_changed_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub is_admin: bool,
+    pub should_change_password: bool,
+    pub quota_size_bytes: Option<i64>,
+    pub storage_label: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateUserError {
+    #[error("a user with this email already exists")]
+    EmailTaken,
+    #[error("the server already has an admin")]
+    AdminExists,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+const COLUMNS: &str = "id, email, name, password_hash, is_admin, should_change_password, avatar_color, \
+     storage_label, quota_size_bytes, created_at, updated_at, profile_changed_at, deleted_at";
+
+async fn insert<'e>(executor: impl sqlx::PgExecutor<'e>, new: &NewUser) -> Result<User, CreateUserError> {
+    let sql = format!(
+        "INSERT INTO users (id, email, name, password_hash, is_admin, should_change_password, quota_size_bytes, storage_label)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {COLUMNS}"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(Uuid::new_v4())
+        .bind(new.email.trim())
+        .bind(new.name.trim())
+        .bind(&new.password_hash)
+        .bind(new.is_admin)
+        .bind(new.should_change_password)
+        .bind(new.quota_size_bytes)
+        .bind(&new.storage_label)
+        .fetch_one(executor)
+        .await
+        .map_err(|err| if crate::is_unique_violation(&err) { CreateUserError::EmailTaken } else { err.into() })
+}
+
+/// Creates a user.
+pub async fn create(pool: &PgPool, new: &NewUser) -> Result<User, CreateUserError> {
+    insert(pool, new).await
+}
+
+/// Creates the first account, as admin, only while the server has no admin. Concurrent
+/// sign-ups are serialised so that exactly one wins.
+pub async fn create_first_admin(pool: &PgPool, new: &NewUser) -> Result<User, CreateUserError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE").execute(&mut *tx).await?;
+    let admin_exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE is_admin AND deleted_at IS NULL)")
+            .fetch_one(&mut *tx)
+            .await?;
+    if admin_exists {
+        return Err(CreateUserError::AdminExists);
+    }
+    let user = insert(&mut *tx, &NewUser { is_admin: true, ..new.clone() }).await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+pub async fn admin_exists(pool: &PgPool) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE is_admin AND deleted_at IS NULL)")
+        .fetch_one(pool)
+        .await
+}
+
+pub async fn find_by_email(pool: &PgPool, email: &str) -> sqlx::Result<Option<User>> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE lower(email) = lower($1) AND deleted_at IS NULL");
+    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(email.trim()).fetch_optional(pool).await
+}
+
+pub async fn find_by_id(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<User>> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1 AND deleted_at IS NULL");
+    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await
+}
+
+pub async fn list(pool: &PgPool) -> sqlx::Result<Vec<User>> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE deleted_at IS NULL ORDER BY created_at");
+    sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await
+}
+
+/// Replaces the password and clears the "must change password" flag.
+pub async fn set_password(pool: &PgPool, id: Uuid, password_hash: &str) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE users SET password_hash = $2, should_change_password = false, updated_at = now() WHERE id = $1",
+    )
+    .bind(id)
+    .bind(password_hash)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Bytes of originals a user has stored (trash included: it still takes space).
+pub async fn usage_bytes(pool: &PgPool, id: Uuid) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COALESCE(SUM(file_size_bytes), 0)::bigint FROM assets WHERE owner_id = $1")
+        .bind(id)
+        .fetch_one(pool)
+        .await
+}
