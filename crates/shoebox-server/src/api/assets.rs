@@ -1,0 +1,188 @@
+//! `/api/assets`: upload, duplicate check, read, update and delete.
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use shoebox_core::checksum;
+use shoebox_core::domain::Visibility;
+use shoebox_db::assets::{self, AssetUpdate, Purge};
+use uuid::Uuid;
+
+use crate::api::dto::AssetResponse;
+use crate::auth::Auth;
+use crate::context::ApiContext;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Json, Multipart, Path};
+use crate::ingest::{self, Stored, UploadFields};
+
+/// Most items one duplicate check may ask about (the Immich CLI sends at most 5000).
+const MAX_CHECK_ITEMS: usize = 10_000;
+
+/// Routes whose bodies are uploads; they get the upload size limit and no request timeout.
+pub fn upload_router(max_upload_bytes: u64) -> Router<ApiContext> {
+    // Room for the form's text fields and a sidecar beside the file itself.
+    let body_limit = max_upload_bytes.saturating_add(32 * 1024 * 1024);
+    Router::new()
+        .route("/assets", post(upload))
+        .layer(DefaultBodyLimit::max(usize::try_from(body_limit).unwrap_or(usize::MAX)))
+}
+
+pub fn router() -> Router<ApiContext> {
+    Router::new()
+        .route("/assets", axum::routing::put(update_many).delete(delete_many))
+        .route("/assets/bulk-upload-check", post(bulk_upload_check))
+        .route("/assets/{id}", get(read).put(update_one))
+}
+
+async fn upload(
+    State(ctx): State<ApiContext>,
+    auth: Auth,
+    headers: HeaderMap,
+    Multipart(multipart): Multipart,
+) -> ApiResult<impl IntoResponse> {
+    auth.require("asset.upload")?;
+    // A client that sends the checksum up front learns about a duplicate before the body moves.
+    if let Some(sum) = headers.get("x-immich-checksum").and_then(|v| v.to_str().ok()) {
+        let sum = checksum::parse(sum).ok_or_else(|| ApiError::bad_request("x-immich-checksum is not a SHA-1 checksum"))?;
+        if let Some(found) = assets::find_by_checksums(&ctx.db, auth.user.id, &[sum]).await?.first() {
+            return Ok(media_response(Stored::Duplicate(found.id)));
+        }
+    }
+    let received = ingest::receive(multipart, ctx.storage.staging_dir(), ctx.config.max_upload_bytes).await?;
+    let fields = UploadFields::parse(&received.fields)?;
+    let stored = ingest::store(&ctx, &auth.user, received, fields).await?;
+    Ok(media_response(stored))
+}
+
+fn media_response(stored: Stored) -> (StatusCode, Json<Value>) {
+    match stored {
+        Stored::Created(id) => (StatusCode::CREATED, Json(json!({ "id": id, "status": "created" }))),
+        Stored::Duplicate(id) => (StatusCode::OK, Json(json!({ "id": id, "status": "duplicate" }))),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct BulkCheck {
+    assets: Vec<BulkCheckItem>,
+}
+
+#[derive(Debug, Deserialize)]
+struct BulkCheckItem {
+    /// Opaque to the server: the CLI sends file paths.
+    id: String,
+    checksum: String,
+}
+
+/// Answers, per file the client holds, whether the server wants it.
+async fn bulk_upload_check(
+    State(ctx): State<ApiContext>,
+    auth: Auth,
+    Json(body): Json<BulkCheck>,
+) -> ApiResult<Json<Value>> {
+    auth.require("asset.upload")?;
+    if body.assets.len() > MAX_CHECK_ITEMS {
+        return Err(ApiError::bad_request(format!("At most {MAX_CHECK_ITEMS} assets can be checked at once")));
+    }
+    let sums = body
+        .assets
+        .iter()
+        .map(|item| {
+            checksum::parse(&item.checksum)
+                .ok_or_else(|| ApiError::bad_request(format!("checksum of {:?} is not a SHA-1 checksum", item.id)))
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    let found = assets::find_by_checksums(&ctx.db, auth.user.id, &sums).await?;
+    let results: Vec<Value> = body
+        .assets
+        .iter()
+        .zip(&sums)
+        .map(|(item, sum)| match found.iter().find(|m| &m.checksum == sum) {
+            Some(m) => json!({
+                "id": item.id, "action": "reject", "reason": "duplicate",
+                "assetId": m.id, "isTrashed": m.is_trashed,
+            }),
+            None => json!({ "id": item.id, "action": "accept" }),
+        })
+        .collect();
+    Ok(Json(json!({ "results": results })))
+}
+
+async fn read(State(ctx): State<ApiContext>, auth: Auth, Path(id): Path<Uuid>) -> ApiResult<Json<AssetResponse>> {
+    auth.require("asset.read")?;
+    let asset = assets::get(&ctx.db, auth.user.id, id).await?.ok_or_else(|| ApiError::not_found("Asset"))?;
+    Ok(Json(AssetResponse::from(&asset)))
+}
+
+/// The fields of Immich's `UpdateAssetDto` that Shoebox applies; others are ignored.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UpdateFields {
+    is_favorite: Option<bool>,
+    visibility: Option<Visibility>,
+}
+
+impl From<UpdateFields> for AssetUpdate {
+    fn from(fields: UpdateFields) -> Self {
+        AssetUpdate { is_favorite: fields.is_favorite, visibility: fields.visibility }
+    }
+}
+
+async fn update_one(
+    State(ctx): State<ApiContext>,
+    auth: Auth,
+    Path(id): Path<Uuid>,
+    Json(body): Json<UpdateFields>,
+) -> ApiResult<Json<AssetResponse>> {
+    auth.require("asset.update")?;
+    if assets::update(&ctx.db, auth.user.id, &[id], &body.into()).await? == 0 {
+        return Err(ApiError::not_found("Asset"));
+    }
+    read(State(ctx), auth, Path(id)).await
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UpdateMany {
+    ids: Vec<Uuid>,
+    #[serde(flatten)]
+    fields: UpdateFields,
+}
+
+async fn update_many(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<UpdateMany>) -> ApiResult<StatusCode> {
+    auth.require("asset.update")?;
+    assets::update(&ctx.db, auth.user.id, &body.ids, &body.fields.into()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize)]
+struct DeleteMany {
+    ids: Vec<Uuid>,
+    #[serde(default)]
+    force: bool,
+}
+
+/// Moves assets to the trash, or with `force` deletes them and their files for good.
+async fn delete_many(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<DeleteMany>) -> ApiResult<StatusCode> {
+    auth.require("asset.delete")?;
+    if body.force {
+        let (_, keys) = assets::purge(&ctx.db, auth.user.id, Purge::Ids(&body.ids)).await?;
+        remove_files(&ctx, &keys).await;
+    } else {
+        assets::trash(&ctx.db, auth.user.id, &body.ids).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes files whose rows are already gone; a failure leaves an orphan file, never a
+/// row without its file, so it is logged rather than reported.
+pub async fn remove_files(ctx: &ApiContext, keys: &[String]) {
+    for key in keys {
+        if let Err(err) = ctx.storage.delete(key).await {
+            tracing::error!(%key, error = %err, "could not remove a deleted asset's file");
+        }
+    }
+}

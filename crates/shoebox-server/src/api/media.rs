@@ -1,0 +1,77 @@
+//! `/api/assets/{id}/original` and `/api/assets/{id}/thumbnail`: the bytes of an asset.
+//! These stream, so they sit outside the request timeout and response compression.
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+use shoebox_core::domain::AssetFileKind;
+use shoebox_db::assets;
+use uuid::Uuid;
+
+use crate::auth::Auth;
+use crate::context::ApiContext;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Path, Query};
+use crate::serve::{self, StoredFile};
+
+pub fn router() -> Router<ApiContext> {
+    Router::new()
+        .route("/assets/{id}/original", get(original))
+        .route("/assets/{id}/thumbnail", get(thumbnail))
+}
+
+async fn original(
+    State(ctx): State<ApiContext>,
+    auth: Auth,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    auth.require("asset.download")?;
+    let asset = assets::get(&ctx.db, auth.user.id, id).await?.ok_or_else(|| ApiError::not_found("Asset"))?;
+    let file = StoredFile {
+        key: &asset.original_path,
+        content_type: &asset.original_mime_type,
+        etag: hex::encode(&asset.checksum),
+        download_name: Some(&asset.original_file_name),
+        cache_control: "private, max-age=86400, no-transform",
+    };
+    serve::send(ctx.storage.as_ref(), file, &headers).await
+}
+
+#[derive(Debug, Deserialize)]
+struct ThumbnailQuery {
+    size: Option<String>,
+}
+
+/// The worker's thumbnail (WebP, default) or preview (JPEG); 404 until the worker has made it.
+async fn thumbnail(
+    State(ctx): State<ApiContext>,
+    auth: Auth,
+    Path(id): Path<Uuid>,
+    Query(query): Query<ThumbnailQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    auth.require("asset.view")?;
+    let kind = match query.size.as_deref().unwrap_or("thumbnail") {
+        "thumbnail" => AssetFileKind::Thumbnail,
+        // Shoebox makes no separate full-size rendition: the preview stands in for it.
+        "preview" | "fullsize" => AssetFileKind::Preview,
+        "original" => return original(State(ctx), auth, Path(id), headers).await,
+        other => return Err(ApiError::bad_request(format!("size must be thumbnail, preview or fullsize, not {other:?}"))),
+    };
+    let (key, written_at) = assets::file_path(&ctx.db, auth.user.id, id, kind)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("Asset {} not found or not generated yet", kind.as_str())))?;
+    let content_type = if key.ends_with(".webp") { "image/webp" } else { "image/jpeg" };
+    let file = StoredFile {
+        etag: format!("{id}-{}-{}", kind.as_str(), written_at.timestamp_millis()),
+        key: &key,
+        content_type,
+        download_name: None,
+        cache_control: "private, max-age=86400, no-transform",
+    };
+    serve::send(ctx.storage.as_ref(), file, &headers).await
+}

@@ -1,0 +1,113 @@
+//! `/api/timeline`: months with counts, and the assets of one month in Immich's column layout.
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::Router;
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use shoebox_core::domain::Visibility;
+use shoebox_db::assets::{self, TimelineFilter};
+use uuid::Uuid;
+
+use crate::api::dto::iso;
+use crate::auth::Auth;
+use crate::context::ApiContext;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Json, Query};
+
+pub fn router() -> Router<ApiContext> {
+    Router::new().route("/timeline/buckets", get(buckets)).route("/timeline/bucket", get(bucket))
+}
+
+/// Query parameters both endpoints share; Immich's others (partners, stacks, tags) are ignored.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TimelineQuery {
+    visibility: Option<Visibility>,
+    is_favorite: Option<bool>,
+    is_trashed: Option<bool>,
+    album_id: Option<Uuid>,
+    order: Option<String>,
+    time_bucket: Option<String>,
+}
+
+impl TimelineQuery {
+    fn filter(&self) -> ApiResult<TimelineFilter> {
+        let ascending = match self.order.as_deref() {
+            None | Some("desc") => false,
+            Some("asc") => true,
+            Some(other) => return Err(ApiError::bad_request(format!("order must be asc or desc, not {other:?}"))),
+        };
+        Ok(TimelineFilter {
+            visibility: self.visibility,
+            is_favorite: self.is_favorite,
+            is_trashed: self.is_trashed.unwrap_or(false),
+            album_id: self.album_id,
+            ascending,
+        })
+    }
+}
+
+async fn buckets(State(ctx): State<ApiContext>, auth: Auth, Query(query): Query<TimelineQuery>) -> ApiResult<Json<Value>> {
+    auth.require("timeline.read")?;
+    let buckets = assets::time_buckets(&ctx.db, auth.user.id, &query.filter()?).await?;
+    Ok(Json(Value::Array(
+        buckets.into_iter().map(|b| json!({ "timeBucket": b.time_bucket, "count": b.count })).collect(),
+    )))
+}
+
+/// The first day of the month named by `raw` (`2024-03-01`, or a timestamp within the month).
+fn parse_month(raw: &str) -> Option<NaiveDate> {
+    let date = NaiveDate::parse_from_str(raw.get(..10)?, "%Y-%m-%d").ok()?;
+    date.with_day(1)
+}
+
+async fn bucket(State(ctx): State<ApiContext>, auth: Auth, Query(query): Query<TimelineQuery>) -> ApiResult<Json<Value>> {
+    auth.require("timeline.read")?;
+    let raw = query.time_bucket.as_deref().ok_or_else(|| ApiError::bad_request("timeBucket is required"))?;
+    let month = parse_month(raw).ok_or_else(|| ApiError::bad_request("timeBucket must be a date like 2024-01-01"))?;
+    let rows = assets::time_bucket_assets(&ctx.db, auth.user.id, month, &query.filter()?).await?;
+
+    let column = |f: &dyn Fn(&assets::TimelineAsset) -> Value| Value::Array(rows.iter().map(f).collect());
+    Ok(Json(json!({
+        "id": column(&|a| json!(a.id)),
+        "ownerId": column(&|a| json!(a.owner_id)),
+        "isImage": column(&|a| json!(a.asset_type == "IMAGE")),
+        "isFavorite": column(&|a| json!(a.is_favorite)),
+        "isTrashed": column(&|a| json!(a.is_trashed)),
+        "visibility": column(&|a| json!(a.visibility)),
+        "createdAt": column(&|a| json!(iso(a.created_at))),
+        "fileCreatedAt": column(&|a| json!(iso(a.file_created_at))),
+        "localOffsetHours": column(&|a| {
+            let minutes = (a.local_date_time - a.file_created_at).num_minutes();
+            json!(minutes as f64 / 60.0)
+        }),
+        "duration": column(&|a| json!(a.duration_ms)),
+        "thumbhash": column(&|a| json!(a.thumbhash.as_deref().map(shoebox_core::checksum::to_base64))),
+        "ratio": column(&|a| match (a.width, a.height) {
+            (Some(w), Some(h)) if h > 0 => json!(f64::from(w) / f64::from(h)),
+            _ => json!(1.0),
+        }),
+        "livePhotoVideoId": column(&|a| json!(a.live_photo_video_id)),
+        "projectionType": column(&|a| json!(a.projection_type)),
+        "city": column(&|a| json!(a.city)),
+        "country": column(&|a| json!(a.country)),
+        "latitude": column(&|a| json!(a.latitude)),
+        "longitude": column(&|a| json!(a.longitude)),
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_parse_from_dates_and_timestamps() {
+        let march = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+        assert_eq!(parse_month("2024-03-01"), Some(march));
+        assert_eq!(parse_month("2024-03-17T00:00:00.000Z"), Some(march));
+        assert_eq!(parse_month("March"), None);
+        assert_eq!(parse_month("2024-13-01"), None);
+    }
+}

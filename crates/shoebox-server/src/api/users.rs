@@ -1,0 +1,86 @@
+//! `/api/users/me` and the admin's `/api/admin/users`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+use shoebox_db::users::{self, CreateUserError, NewUser};
+
+use crate::api::auth::check_email;
+use crate::api::dto::UserAdminResponse;
+use crate::auth::{Auth, password};
+use crate::context::ApiContext;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::Json;
+
+pub fn router() -> Router<ApiContext> {
+    Router::new()
+        .route("/users/me", get(me))
+        .route("/admin/users", get(list_users).post(create_user))
+}
+
+async fn me(State(ctx): State<ApiContext>, auth: Auth) -> ApiResult<Json<UserAdminResponse>> {
+    auth.require("user.read")?;
+    let usage = users::usage_bytes(&ctx.db, auth.user.id).await?;
+    Ok(Json(UserAdminResponse::new(&auth.user, usage)))
+}
+
+async fn list_users(State(ctx): State<ApiContext>, auth: Auth) -> ApiResult<Json<Vec<UserAdminResponse>>> {
+    auth.require_admin()?;
+    auth.require("adminUser.read")?;
+    let mut out = Vec::new();
+    for user in users::list(&ctx.db).await? {
+        let usage = users::usage_bytes(&ctx.db, user.id).await?;
+        out.push(UserAdminResponse::new(&user, usage));
+    }
+    Ok(Json(out))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CreateUser {
+    email: String,
+    name: String,
+    password: String,
+    #[serde(default)]
+    is_admin: bool,
+    #[serde(default)]
+    should_change_password: Option<bool>,
+    quota_size_in_bytes: Option<i64>,
+    storage_label: Option<String>,
+}
+
+async fn create_user(
+    State(ctx): State<ApiContext>,
+    auth: Auth,
+    Json(body): Json<CreateUser>,
+) -> ApiResult<impl IntoResponse> {
+    auth.require_admin()?;
+    auth.require("adminUser.create")?;
+    check_email(&body.email)?;
+    password::check_strength(&body.password)?;
+    if body.name.trim().is_empty() {
+        return Err(ApiError::bad_request("name should not be empty"));
+    }
+    if body.quota_size_in_bytes.is_some_and(|quota| quota < 0) {
+        return Err(ApiError::bad_request("quotaSizeInBytes must not be negative"));
+    }
+    let new = NewUser {
+        email: body.email,
+        name: body.name,
+        password_hash: password::hash(body.password).await?,
+        is_admin: body.is_admin,
+        // A password chosen by the admin is meant to be replaced, as in Immich.
+        should_change_password: body.should_change_password.unwrap_or(true),
+        quota_size_bytes: body.quota_size_in_bytes,
+        storage_label: body.storage_label,
+    };
+    let user = users::create(&ctx.db, &new).await.map_err(|err| match err {
+        CreateUserError::EmailTaken => ApiError::bad_request("User exists"),
+        CreateUserError::AdminExists => ApiError::bad_request("The server already has an admin"),
+        CreateUserError::Database(err) => err.into(),
+    })?;
+    Ok((StatusCode::CREATED, Json(UserAdminResponse::new(&user, 0))))
+}

@@ -1,0 +1,19 @@
+//! The state every handler shares.
+
+use std::sync::Arc;
+
+use shoebox_core::Config;
+use shoebox_core::storage::Storage;
+use shoebox_db::PgPool;
+use shoebox_queue::JobQueues;
+
+use crate::auth::limiter::LoginLimiter;
+
+#[derive(Clone)]
+pub struct ApiContext {
+    pub config: Arc<Config>,
+    pub db: PgPool,
+    pub storage: Arc<dyn Storage>,
+    pub queues: JobQueues,
+    pub login_limiter: Arc<LoginLimiter>,
+}

@@ -1,0 +1,93 @@
+//! Places a received upload: dedupe by (owner, checksum), move the original (and any sidecar)
+//! into storage and write its row in one transaction, then queue metadata extraction.
+//! A crash before the commit leaves only staging files, which are cleared at start-up.
+
+use shoebox_core::domain::AssetFileKind;
+use shoebox_core::jobs::{AssetJob, Queue};
+use shoebox_core::storage::original_key;
+use shoebox_db::assets::{self, InsertOutcome, NewAsset};
+use shoebox_db::users::User;
+use uuid::Uuid;
+
+use super::{Received, UploadFields};
+use crate::context::ApiContext;
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    Created(Uuid),
+    /// The owner already had these bytes, as this asset.
+    Duplicate(Uuid),
+}
+
+pub async fn store(ctx: &ApiContext, owner: &User, received: Received, fields: UploadFields) -> ApiResult<Stored> {
+    if let Some(quota) = owner.quota_size_bytes {
+        let usage = shoebox_db::users::usage_bytes(&ctx.db, owner.id).await?;
+        if usage.saturating_add(received.size as i64) > quota {
+            return Err(ApiError::bad_request("Quota has been exceeded!"));
+        }
+    }
+    let asset_id = Uuid::new_v4();
+    let key = original_key(owner.id, asset_id, received.format.extension);
+    let new = NewAsset {
+        id: asset_id,
+        owner_id: owner.id,
+        checksum: received.sha1.clone(),
+        asset_type: received.format.asset_type,
+        original_path: key.clone(),
+        original_file_name: original_file_name(&fields, &received),
+        original_mime_type: received.format.mime.to_owned(),
+        file_size_bytes: received.size as i64,
+        file_created_at: fields.file_created_at,
+        file_modified_at: fields.file_modified_at,
+        visibility: fields.visibility,
+        is_favorite: fields.is_favorite,
+        duration_ms: fields.duration_ms,
+        device_asset_id: fields.device_asset_id.clone(),
+        device_id: fields.device_id.clone(),
+        live_photo_video_id: fields.live_photo_video_id,
+    };
+
+    let mut tx = ctx.db.begin().await?;
+    if let InsertOutcome::Duplicate { id } = assets::insert(&mut tx, &new).await? {
+        // Dropping the transaction and `received` discards the row attempt and the staged bytes.
+        return Ok(Stored::Duplicate(id));
+    }
+    let mut placed = Vec::new();
+    let outcome = async {
+        ctx.storage.commit(received.staged, &key).await?;
+        placed.push(key.clone());
+        if let Some(sidecar) = received.sidecar {
+            let sidecar_key = format!("{}.xmp", key.rsplit_once('.').map_or(key.as_str(), |(stem, _)| stem));
+            ctx.storage.commit(sidecar, &sidecar_key).await?;
+            placed.push(sidecar_key.clone());
+            assets::upsert_file(&mut *tx, asset_id, AssetFileKind::Sidecar, &sidecar_key).await?;
+        }
+        tx.commit().await?;
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    if let Err(err) = outcome {
+        for key in &placed {
+            if let Err(cleanup) = ctx.storage.delete(key).await {
+                tracing::error!(%key, error = %cleanup, "could not remove the file of a failed upload");
+            }
+        }
+        return Err(err);
+    }
+
+    // Postgres records that metadata has not run yet, so a lost job is found again by
+    // "queue missing"; the upload itself has succeeded either way.
+    if let Err(err) = ctx.queues.push_asset(Queue::Metadata, AssetJob { asset_id }).await {
+        tracing::warn!(%asset_id, error = %err, "could not queue metadata extraction");
+    }
+    Ok(Stored::Created(asset_id))
+}
+
+/// The name the user knows the file by: the form's `filename`, else the file part's name,
+/// without any folders.
+fn original_file_name(fields: &UploadFields, received: &Received) -> String {
+    let raw = fields.file_name.as_deref().or(received.part_file_name.as_deref()).unwrap_or("");
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or("").trim();
+    if base.is_empty() { format!("upload.{}", received.format.extension) } else { base.to_owned() }
+}

@@ -1,0 +1,93 @@
+//! API keys: created with a secret shown once, used through `x-api-key`, limited by permissions.
+
+mod common;
+
+use common::{TestServer, expect_error, jpeg};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn create_key(server: &TestServer, token: &str, permissions: &[&str]) -> (String, String) {
+    let response = server
+        .http
+        .post(server.api("/api-keys"))
+        .bearer_auth(token)
+        .json(&json!({ "name": "cli", "permissions": permissions }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let body: Value = response.json().await.unwrap();
+    (body["apiKey"]["id"].as_str().unwrap().to_owned(), body["secret"].as_str().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn a_key_authenticates_until_it_is_deleted() {
+    let server = TestServer::start().await;
+    let token = server.admin().await;
+    let (id, secret) = create_key(&server, &token, &["all"]).await;
+
+    let me = server.http.get(server.api("/users/me")).header("x-api-key", &secret).send().await.unwrap();
+    assert_eq!(me.status(), StatusCode::OK);
+    let current: Value =
+        server.http.get(server.api("/api-keys/me")).header("x-api-key", &secret).send().await.unwrap().json().await.unwrap();
+    assert_eq!(current["permissions"], json!(["all"]));
+    assert_eq!(current["id"], id.as_str());
+
+    let listed: Value = server.get(&token, "/api-keys").await.json().await.unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert!(!listed.to_string().contains(&secret), "the secret is shown only once");
+
+    let renamed = server
+        .http
+        .put(server.api(&format!("/api-keys/{id}")))
+        .bearer_auth(&token)
+        .json(&json!({ "name": "laptop" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(renamed.json::<Value>().await.unwrap()["name"], "laptop");
+
+    let deleted = server.http.delete(server.api(&format!("/api-keys/{id}"))).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    let after = server.http.get(server.api("/users/me")).header("x-api-key", &secret).send().await.unwrap();
+    expect_error(after, StatusCode::UNAUTHORIZED).await;
+}
+
+#[tokio::test]
+async fn a_key_can_do_only_what_it_was_granted() {
+    let server = TestServer::start().await;
+    let token = server.admin().await;
+    let (_, read_only) = create_key(&server, &token, &["asset.read", "user.read"]).await;
+
+    let form = reqwest::multipart::Form::new()
+        .part("assetData", reqwest::multipart::Part::bytes(jpeg(1)).file_name("a.jpg"))
+        .text("fileCreatedAt", "2024-01-01T00:00:00Z")
+        .text("fileModifiedAt", "2024-01-01T00:00:00Z");
+    let upload = server.http.post(server.api("/assets")).header("x-api-key", &read_only).multipart(form).send().await.unwrap();
+    let message = expect_error(upload, StatusCode::FORBIDDEN).await;
+    assert!(message.contains("asset.upload"), "{message}");
+    assert_eq!(server.asset_rows().await, 0);
+
+    let me = server.http.get(server.api("/users/me")).header("x-api-key", &read_only).send().await.unwrap();
+    assert_eq!(me.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn unknown_permissions_and_foreign_keys_are_refused() {
+    let server = TestServer::start().await;
+    let admin = server.admin().await;
+    let bad = server
+        .http
+        .post(server.api("/api-keys"))
+        .bearer_auth(&admin)
+        .json(&json!({ "permissions": ["everything"] }))
+        .send()
+        .await
+        .unwrap();
+    assert!(expect_error(bad, StatusCode::BAD_REQUEST).await.contains("everything"));
+
+    let (admin_key, _) = create_key(&server, &admin, &["all"]).await;
+    let bob = server.user(&admin, "bob@example.com").await;
+    let steal = server.http.delete(server.api(&format!("/api-keys/{admin_key}"))).bearer_auth(&bob).send().await.unwrap();
+    expect_error(steal, StatusCode::NOT_FOUND).await;
+}

@@ -1,0 +1,158 @@
+//! A real Shoebox server for integration tests: its own fresh database on the Postgres that
+//! `deploy/local/test` starts, its own Redis namespace, its own data folder, on a free port.
+
+#![allow(dead_code)]
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use reqwest::multipart::{Form, Part};
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+use shoebox_core::Config;
+use shoebox_server::context::ApiContext;
+
+pub const TEST_REDIS_URL: &str = "SHOEBOX_TEST_REDIS_URL";
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestServer {
+    pub url: String,
+    pub http: Client,
+    pub ctx: ApiContext,
+    pub data_dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        let database_url = shoebox_db::testing::fresh_database().await.expect("test database");
+        let redis_url = std::env::var(TEST_REDIS_URL)
+            .unwrap_or_else(|_| panic!("{TEST_REDIS_URL} is not set: run the tests through deploy/local/test"));
+        let data_dir = tempfile::tempdir().expect("temp data dir");
+        let mut config = Config::from_lookup(|_| None).expect("default config");
+        config.database_url = database_url;
+        config.redis_url = redis_url;
+        config.redis_namespace = format!("test-{}", uuid::Uuid::new_v4().simple());
+        config.data_dir = data_dir.path().to_owned();
+        config.log_filter = "warn".into();
+        adjust(&mut config);
+        let (app, ctx) = shoebox_server::build(config).await.expect("server builds");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(shoebox_server::serve(listener, app, std::future::pending()));
+        Self { url, http: Client::new(), ctx, data_dir }
+    }
+
+    pub fn api(&self, path: &str) -> String {
+        format!("{}/api{path}", self.url)
+    }
+
+    /// Signs up the first admin and logs in; returns a session token.
+    pub async fn admin(&self) -> String {
+        let response = self
+            .http
+            .post(self.api("/auth/admin-sign-up"))
+            .json(&json!({ "email": "admin@example.com", "name": "Admin", "password": PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED, "{}", response.text().await.unwrap());
+        self.login("admin@example.com", PASSWORD).await
+    }
+
+    /// Has the admin create a user and logs in as them; returns a session token.
+    pub async fn user(&self, admin_token: &str, email: &str) -> String {
+        let response = self
+            .http
+            .post(self.api("/admin/users"))
+            .bearer_auth(admin_token)
+            .json(&json!({ "email": email, "name": email, "password": PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED, "{}", response.text().await.unwrap());
+        self.login(email, PASSWORD).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let response = self
+            .http
+            .post(self.api("/auth/login"))
+            .json(&json!({ "email": email, "password": password }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED, "{}", response.text().await.unwrap());
+        let body: Value = response.json().await.unwrap();
+        body["accessToken"].as_str().unwrap().to_owned()
+    }
+
+    /// Uploads `bytes` the way the Immich CLI does.
+    pub async fn upload(&self, token: &str, name: &str, bytes: Vec<u8>, created_at: &str) -> Response {
+        let form = Form::new()
+            .part("assetData", Part::bytes(bytes).file_name(name.to_owned()))
+            .text("fileCreatedAt", created_at.to_owned())
+            .text("fileModifiedAt", created_at.to_owned())
+            .text("isFavorite", "false")
+            .text("deviceAssetId", format!("{name}-1"))
+            .text("deviceId", "tests");
+        self.http.post(self.api("/assets")).bearer_auth(token).multipart(form).send().await.unwrap()
+    }
+
+    /// Uploads and returns the new asset's id, insisting it was created.
+    pub async fn upload_new(&self, token: &str, name: &str, bytes: Vec<u8>, created_at: &str) -> String {
+        let response = self.upload(token, name, bytes, created_at).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["status"], "created");
+        body["id"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> Response {
+        self.http.get(self.api(path)).bearer_auth(token).send().await.unwrap()
+    }
+
+    /// Every file under the data folder's `upload/` tree.
+    pub fn stored_originals(&self) -> Vec<PathBuf> {
+        files_under(&self.data_dir.path().join("upload"))
+    }
+
+    pub fn staging_files(&self) -> Vec<PathBuf> {
+        files_under(&self.data_dir.path().join("tmp"))
+    }
+
+    pub async fn asset_rows(&self) -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM assets").fetch_one(&self.ctx.db).await.unwrap()
+    }
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() { out.extend(files_under(&path)) } else { out.push(path) }
+    }
+    out
+}
+
+/// A real JPEG of one colour, different for every `seed`.
+pub fn jpeg(seed: u8) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([seed, (x * 4) as u8, (y * 5) as u8]));
+    let mut out = Cursor::new(Vec::new());
+    image.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+    out.into_inner()
+}
+
+/// Asserts an Immich-shaped JSON error with `status` and returns its message.
+pub async fn expect_error(response: Response, status: StatusCode) -> String {
+    assert_eq!(response.status(), status);
+    let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+    assert!(content_type.starts_with("application/json"), "content-type {content_type}");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["statusCode"], status.as_u16());
+    body["message"].as_str().expect("message").to_owned()
+}
