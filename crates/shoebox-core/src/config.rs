@@ -25,6 +25,17 @@ pub struct Config {
     pub login_attempts_per_minute: u32,
     /// Time limit for ordinary requests; uploads and downloads stream and are exempt.
     pub request_timeout: Duration,
+    /// Jobs one worker runs at once, per queue (Immich's defaults).
+    pub concurrency_metadata: usize,
+    pub concurrency_thumbnails: usize,
+    pub concurrency_video: usize,
+    /// How often a worker tells Redis it is alive; its jobs go to other workers after four
+    /// missed beats.
+    pub worker_heartbeat: Duration,
+    /// GeoNames `cities1000` table (CSV) loaded for reverse geocoding when the database has none.
+    pub geodata_path: Option<PathBuf>,
+    /// Largest image (width × height) the worker decodes; bigger ones fail their job.
+    pub max_image_pixels: u64,
 }
 
 impl Config {
@@ -48,6 +59,12 @@ impl Config {
             max_upload_bytes: parse(&lookup, "SHOEBOX_MAX_UPLOAD_BYTES", "53687091200")?,
             login_attempts_per_minute: parse(&lookup, "SHOEBOX_LOGIN_ATTEMPTS_PER_MINUTE", "10")?,
             request_timeout: Duration::from_secs(parse(&lookup, "SHOEBOX_REQUEST_TIMEOUT_SECS", "60")?),
+            concurrency_metadata: parse(&lookup, "SHOEBOX_CONCURRENCY_METADATA", "5")?,
+            concurrency_thumbnails: parse(&lookup, "SHOEBOX_CONCURRENCY_THUMBNAILS", "3")?,
+            concurrency_video: parse(&lookup, "SHOEBOX_CONCURRENCY_VIDEO", "1")?,
+            worker_heartbeat: Duration::from_secs(parse(&lookup, "SHOEBOX_WORKER_HEARTBEAT_SECS", "5")?),
+            geodata_path: lookup("SHOEBOX_GEODATA_PATH").filter(|s| !s.is_empty()).map(PathBuf::from),
+            max_image_pixels: parse(&lookup, "SHOEBOX_MAX_IMAGE_PIXELS", "250000000")?,
         })
     }
 

@@ -37,6 +37,29 @@ pub trait Storage: Send + Sync + 'static {
 
     /// Removes a stored file; removing a missing one is not an error.
     async fn delete(&self, key: &str) -> io::Result<()>;
+
+    /// Stores `bytes` under `key`, replacing what was there in one step (readers see the old
+    /// file or the new one, never a mix). For files the worker derives and may remake.
+    async fn put(&self, key: &str, bytes: Vec<u8>) -> io::Result<()>;
+
+    /// A path on this machine holding the file, for tools that read files by name (ffmpeg,
+    /// libheif). The local store returns the file itself.
+    async fn local_path(&self, key: &str) -> io::Result<PathBuf>;
+
+    /// A file in staging that `persist_staged` can later move under a key, for tools that
+    /// write files by name.
+    fn staging_file(&self, suffix: &str) -> io::Result<TempPath> {
+        Ok(tempfile::Builder::new().suffix(suffix).tempfile_in(self.staging_dir())?.into_temp_path())
+    }
+
+    /// Moves a finished staging file under `key`, replacing what was there.
+    async fn persist_staged(&self, staged: TempPath, key: &str) -> io::Result<()>;
+}
+
+/// The key of a file derived from an asset, beside its siblings: `thumbs/<owner>/ab/cd/<asset>-<name>`.
+pub fn derived_key(folder: &str, owner: Uuid, asset: Uuid, name: &str) -> String {
+    let id = asset.simple().to_string();
+    format!("{folder}/{owner}/{}/{}/{asset}-{name}", &id[..2], &id[2..4])
 }
 
 /// The key under which an uploaded original is kept: spread over two folder levels so that no
@@ -137,6 +160,38 @@ impl Storage for LocalStorage {
             _ => Ok(()),
         }
     }
+
+    async fn put(&self, key: &str, bytes: Vec<u8>) -> io::Result<()> {
+        let staged = self.staging_file(".part")?;
+        let path = staged.to_path_buf();
+        tokio::task::spawn_blocking(move || {
+            use std::io::Write;
+            let mut file = std::fs::File::create(&path)?;
+            file.write_all(&bytes)?;
+            file.sync_all()
+        })
+        .await
+        .map_err(io::Error::other)??;
+        self.persist_staged(staged, key).await
+    }
+
+    async fn local_path(&self, key: &str) -> io::Result<PathBuf> {
+        let path = self.path_of(key)?;
+        tokio::fs::metadata(&path).await?;
+        Ok(path)
+    }
+
+    async fn persist_staged(&self, staged: TempPath, key: &str) -> io::Result<()> {
+        let target = self.path_of(key)?;
+        tokio::task::spawn_blocking(move || {
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            staged.persist(&target).map_err(|err| err.error)
+        })
+        .await
+        .map_err(io::Error::other)?
+    }
 }
 
 #[cfg(test)]
@@ -196,6 +251,17 @@ mod tests {
         std::fs::write(dir.path().join("tmp/partial-upload"), b"half").unwrap();
         let storage = LocalStorage::open(dir.path()).unwrap();
         assert_eq!(std::fs::read_dir(storage.staging_dir()).unwrap().count(), 0);
+    }
+
+    #[tokio::test]
+    async fn put_replaces_whole_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = LocalStorage::open(dir.path()).unwrap();
+        storage.put("thumbs/a.webp", b"old and long".to_vec()).await.unwrap();
+        storage.put("thumbs/a.webp", b"new".to_vec()).await.unwrap();
+        assert_eq!(std::fs::read(storage.local_path("thumbs/a.webp").await.unwrap()).unwrap(), b"new");
+        assert_eq!(std::fs::read_dir(storage.staging_dir()).unwrap().count(), 0);
+        assert_eq!(storage.local_path("thumbs/missing.webp").await.unwrap_err().kind(), io::ErrorKind::NotFound);
     }
 
     #[test]

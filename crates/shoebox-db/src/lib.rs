@@ -3,6 +3,8 @@
 //! and a missing id look the same to callers.
 
 pub mod api_keys;
+pub mod pipeline;
+pub mod places;
 pub mod assets;
 pub mod sessions;
 pub mod testing;

@@ -1,6 +1,8 @@
 //! Redis job queues (apalis) shared by the server, which enqueues work, and the workers, which
 //! drain it. Every queue is named explicitly under the installation's namespace.
 
+use std::time::Duration;
+
 use anyhow::Context;
 use apalis::prelude::TaskSink;
 use apalis_redis::{Config, ConnectionManager, RedisStorage};
@@ -8,10 +10,18 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shoebox_core::jobs::{AssetJob, Queue};
 
+/// What Redis knows of a queue right now.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QueueCounts {
+    pub waiting: u64,
+    pub active: u64,
+}
+
 /// A connection to the job queues of one Shoebox installation.
 #[derive(Clone)]
 pub struct JobQueues {
     namespace: String,
+    url: String,
     conn: ConnectionManager,
 }
 
@@ -25,7 +35,7 @@ impl JobQueues {
     /// Connects to Redis at `url`; the connection reconnects by itself after Redis restarts.
     pub async fn connect(url: &str, namespace: &str) -> anyhow::Result<Self> {
         let conn = apalis_redis::connect(url).await.with_context(|| format!("cannot reach Redis at {url}"))?;
-        Ok(Self { namespace: namespace.to_owned(), conn })
+        Ok(Self { namespace: namespace.to_owned(), url: url.to_owned(), conn })
     }
 
     pub fn namespace(&self) -> &str {
@@ -41,10 +51,123 @@ impl JobQueues {
         RedisStorage::new(self.conn.clone()).with_config(config)
     }
 
+    /// The storage a worker drains `queue` through. A worker that stops beating for four
+    /// `heartbeat`s is presumed dead, and its jobs go back to the queue for others.
+    pub fn consumer<T>(&self, queue: Queue, heartbeat: Duration) -> RedisStorage<T>
+    where
+        T: Serialize + DeserializeOwned + Send + Sync + Unpin + 'static,
+    {
+        let config = Config::default()
+            .queue(queue.redis_name(&self.namespace))
+            .heartbeat_interval(heartbeat)
+            .missed_heartbeats(4)
+            .persist_results(false);
+        RedisStorage::new(self.conn.clone()).with_config(config)
+    }
+
+    fn paused_key(&self, queue: Queue) -> String {
+        format!("{}:paused", queue.redis_name(&self.namespace))
+    }
+
+    /// Stops workers from starting new jobs of `queue` (jobs under way finish).
+    pub async fn pause(&self, queue: Queue) -> anyhow::Result<()> {
+        let mut conn = self.conn.clone();
+        redis::cmd("SET").arg(self.paused_key(queue)).arg(1).query_async::<()>(&mut conn).await?;
+        Ok(())
+    }
+
+    pub async fn resume(&self, queue: Queue) -> anyhow::Result<()> {
+        let mut conn = self.conn.clone();
+        redis::cmd("DEL").arg(self.paused_key(queue)).query_async::<()>(&mut conn).await?;
+        Ok(())
+    }
+
+    pub async fn is_paused(&self, queue: Queue) -> anyhow::Result<bool> {
+        let mut conn = self.conn.clone();
+        let exists: bool = redis::cmd("EXISTS").arg(self.paused_key(queue)).query_async(&mut conn).await?;
+        Ok(exists)
+    }
+
+    /// The pub/sub channel carrying live events to the servers.
+    pub fn events_channel(&self) -> String {
+        format!("{}:events", self.namespace)
+    }
+
+    /// Publishes a live event (JSON) for the servers to relay to browsers.
+    pub async fn publish_event(&self, event: &impl Serialize) -> anyhow::Result<()> {
+        let payload = serde_json::to_string(event)?;
+        let mut conn = self.conn.clone();
+        redis::cmd("PUBLISH").arg(self.events_channel()).arg(payload).query_async::<()>(&mut conn).await?;
+        Ok(())
+    }
+
+    /// Live events as the workers publish them (JSON text), on a connection of their own.
+    pub async fn events(&self) -> anyhow::Result<impl futures::Stream<Item = String> + Send + use<>> {
+        use futures::StreamExt;
+        let client = redis::Client::open(self.url.as_str())?;
+        let mut pubsub = client.get_async_pubsub().await?;
+        pubsub.subscribe(self.events_channel()).await?;
+        Ok(pubsub.into_on_message().filter_map(|message| async move { message.get_payload::<String>().ok() }))
+    }
+
+    /// Removes what finished jobs leave behind in Redis (their data and metadata).
+    pub async fn vacuum(&self, queue: Queue) -> anyhow::Result<usize> {
+        use apalis_core::backend::Vacuum;
+        let mut storage = self.storage::<AssetJob>(queue);
+        Ok(storage.vacuum().await?)
+    }
+
     /// Enqueues one asset step.
     pub async fn push_asset(&self, queue: Queue, job: AssetJob) -> anyhow::Result<()> {
         let mut storage = self.storage::<AssetJob>(queue);
         storage.push(job).await.with_context(|| format!("enqueueing {} for {}", queue.name(), job.asset_id))?;
+        Ok(())
+    }
+
+    /// Enqueues one step for many assets.
+    pub async fn push_many(&self, queue: Queue, asset_ids: &[uuid::Uuid]) -> anyhow::Result<()> {
+        let mut storage = self.storage::<AssetJob>(queue);
+        for chunk in asset_ids.chunks(1000) {
+            let jobs = chunk.iter().map(|&asset_id| AssetJob { asset_id }).collect();
+            storage.push_bulk(jobs).await.with_context(|| format!("enqueueing {} jobs", queue.name()))?;
+        }
+        Ok(())
+    }
+
+    /// Jobs waiting in `queue` and jobs workers are running now.
+    pub async fn counts(&self, queue: Queue) -> anyhow::Result<QueueCounts> {
+        let storage = self.storage::<AssetJob>(queue);
+        let config = storage.get_config();
+        let mut conn = self.conn.clone();
+        let (active_list, scheduled, workers): (u64, u64, Vec<String>) = redis::pipe()
+            .cmd("LLEN")
+            .arg(config.active_jobs_list())
+            .cmd("ZCARD")
+            .arg(config.scheduled_jobs_set())
+            .cmd("ZRANGE")
+            .arg(config.workers_set())
+            .arg(0)
+            .arg(-1)
+            .query_async(&mut conn)
+            .await?;
+        let mut running = 0;
+        for inflight in workers {
+            let count: u64 = redis::cmd("SCARD").arg(inflight).query_async(&mut conn).await?;
+            running += count;
+        }
+        Ok(QueueCounts { waiting: active_list + scheduled, active: running })
+    }
+
+    /// Drops every job waiting in `queue` (jobs under way finish).
+    pub async fn empty(&self, queue: Queue) -> anyhow::Result<()> {
+        let storage = self.storage::<AssetJob>(queue);
+        let config = storage.get_config();
+        let mut conn = self.conn.clone();
+        redis::cmd("DEL")
+            .arg(config.active_jobs_list())
+            .arg(config.scheduled_jobs_set())
+            .query_async::<()>(&mut conn)
+            .await?;
         Ok(())
     }
 

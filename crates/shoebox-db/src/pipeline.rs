@@ -1,0 +1,251 @@
+//! What the worker reads and writes as an asset moves through the pipeline. These queries are
+//! not scoped to an owner: jobs act for the system, on ids the server queued.
+
+use chrono::{DateTime, Utc};
+use shoebox_core::domain::AssetFileKind;
+use shoebox_core::jobs::Queue;
+use sqlx::{FromRow, PgPool};
+use uuid::Uuid;
+
+use crate::assets::{self, Asset};
+
+/// An asset by id, whoever owns it.
+pub async fn asset(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<Asset>> {
+    let owner: Option<Uuid> = sqlx::query_scalar("SELECT owner_id FROM assets WHERE id = $1").bind(id).fetch_optional(pool).await?;
+    match owner {
+        Some(owner) => assets::get(pool, owner, id).await,
+        None => Ok(None),
+    }
+}
+
+/// EXIF and stream facts as stored in the `exif` table.
+#[derive(Debug, Clone, Default, FromRow)]
+pub struct ExifRecord {
+    pub make: Option<String>,
+    pub model: Option<String>,
+    pub lens_model: Option<String>,
+    pub exposure_time: Option<String>,
+    pub f_number: Option<f64>,
+    pub iso: Option<i32>,
+    pub focal_length: Option<f64>,
+    pub date_time_original: Option<DateTime<Utc>>,
+    pub modify_date: Option<DateTime<Utc>>,
+    pub time_zone: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub country: Option<String>,
+    pub orientation: Option<String>,
+    pub exif_image_width: Option<i32>,
+    pub exif_image_height: Option<i32>,
+    pub file_size_in_byte: Option<i64>,
+    pub description: Option<String>,
+    pub projection_type: Option<String>,
+    pub rating: Option<i32>,
+    pub fps: Option<f64>,
+    pub codec: Option<String>,
+}
+
+/// What the metadata step learned about the asset itself.
+#[derive(Debug, Clone)]
+pub struct AssetFacts {
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub duration_ms: Option<i64>,
+    /// When the photo was taken (UTC instant) and its wall-clock time, if the file says.
+    pub taken_at: Option<(DateTime<Utc>, DateTime<Utc>)>,
+}
+
+/// Stores the metadata step's results and marks the step done, in one transaction.
+pub async fn save_metadata(pool: &PgPool, id: Uuid, exif: &ExifRecord, facts: &AssetFacts) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO exif (asset_id, make, model, lens_model, exposure_time, f_number, iso, focal_length,
+             date_time_original, modify_date, time_zone, latitude, longitude, city, state, country, orientation,
+             exif_image_width, exif_image_height, file_size_in_byte, description, projection_type, rating, fps, codec)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
+                 $23, $24, $25)
+         ON CONFLICT (asset_id) DO UPDATE SET make = EXCLUDED.make, model = EXCLUDED.model,
+             lens_model = EXCLUDED.lens_model, exposure_time = EXCLUDED.exposure_time, f_number = EXCLUDED.f_number,
+             iso = EXCLUDED.iso, focal_length = EXCLUDED.focal_length,
+             date_time_original = EXCLUDED.date_time_original, modify_date = EXCLUDED.modify_date,
+             time_zone = EXCLUDED.time_zone, latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude,
+             city = EXCLUDED.city, state = EXCLUDED.state, country = EXCLUDED.country,
+             orientation = EXCLUDED.orientation, exif_image_width = EXCLUDED.exif_image_width,
+             exif_image_height = EXCLUDED.exif_image_height, file_size_in_byte = EXCLUDED.file_size_in_byte,
+             description = EXCLUDED.description, projection_type = EXCLUDED.projection_type,
+             rating = EXCLUDED.rating, fps = EXCLUDED.fps, codec = EXCLUDED.codec, updated_at = now()",
+    )
+    .bind(id)
+    .bind(&exif.make)
+    .bind(&exif.model)
+    .bind(&exif.lens_model)
+    .bind(&exif.exposure_time)
+    .bind(exif.f_number)
+    .bind(exif.iso)
+    .bind(exif.focal_length)
+    .bind(exif.date_time_original)
+    .bind(exif.modify_date)
+    .bind(&exif.time_zone)
+    .bind(exif.latitude)
+    .bind(exif.longitude)
+    .bind(&exif.city)
+    .bind(&exif.state)
+    .bind(&exif.country)
+    .bind(&exif.orientation)
+    .bind(exif.exif_image_width)
+    .bind(exif.exif_image_height)
+    .bind(exif.file_size_in_byte)
+    .bind(&exif.description)
+    .bind(&exif.projection_type)
+    .bind(exif.rating)
+    .bind(exif.fps)
+    .bind(&exif.codec)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE assets SET width = COALESCE($2, width), height = COALESCE($3, height),
+             duration_ms = COALESCE($4, duration_ms),
+             file_created_at = COALESCE($5, file_created_at), local_date_time = COALESCE($6, local_date_time),
+             updated_at = now()
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(facts.width)
+    .bind(facts.height)
+    .bind(facts.duration_ms)
+    .bind(facts.taken_at.map(|(instant, _)| instant))
+    .bind(facts.taken_at.map(|(_, local)| local))
+    .execute(&mut *tx)
+    .await?;
+    mark_done(&mut tx, id, Queue::Metadata).await?;
+    tx.commit().await
+}
+
+/// Where the thumbnail step put its files, and what it learned.
+#[derive(Debug, Clone)]
+pub struct Thumbnails {
+    pub thumbnail_key: String,
+    pub preview_key: String,
+    pub thumbhash: Vec<u8>,
+    pub width: i32,
+    pub height: i32,
+}
+
+pub async fn save_thumbnails(pool: &PgPool, id: Uuid, thumbs: &Thumbnails) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    assets::upsert_file(&mut *tx, id, AssetFileKind::Thumbnail, &thumbs.thumbnail_key).await?;
+    assets::upsert_file(&mut *tx, id, AssetFileKind::Preview, &thumbs.preview_key).await?;
+    sqlx::query("UPDATE assets SET thumbhash = $2, width = $3, height = $4, updated_at = now() WHERE id = $1")
+        .bind(id)
+        .bind(&thumbs.thumbhash)
+        .bind(thumbs.width)
+        .bind(thumbs.height)
+        .execute(&mut *tx)
+        .await?;
+    mark_done(&mut tx, id, Queue::Thumbnails).await?;
+    tx.commit().await
+}
+
+/// Marks the video step done, recording the playable file when one was made.
+pub async fn save_encoded_video(pool: &PgPool, id: Uuid, key: Option<&str>) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    if let Some(key) = key {
+        assets::upsert_file(&mut *tx, id, AssetFileKind::EncodedVideo, key).await?;
+    }
+    mark_done(&mut tx, id, Queue::VideoEncode).await?;
+    tx.commit().await
+}
+
+fn status_column(queue: Queue) -> &'static str {
+    match queue {
+        Queue::Metadata => "metadata_extracted_at",
+        Queue::Thumbnails => "thumbnails_generated_at",
+        Queue::VideoEncode => "video_encoded_at",
+    }
+}
+
+async fn mark_done(conn: &mut sqlx::PgConnection, id: Uuid, queue: Queue) -> sqlx::Result<()> {
+    let sql = format!(
+        "INSERT INTO asset_job_status (asset_id, {column}) VALUES ($1, now())
+         ON CONFLICT (asset_id) DO UPDATE SET {column} = now()",
+        column = status_column(queue)
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM asset_job_failures WHERE asset_id = $1 AND queue = $2")
+        .bind(id)
+        .bind(queue.name())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Records that `queue` gave up on an asset, and why.
+pub async fn record_failure(pool: &PgPool, id: Uuid, queue: Queue, attempts: i32, reason: &str) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO asset_job_failures (asset_id, queue, attempts, reason) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (asset_id, queue) DO UPDATE SET attempts = EXCLUDED.attempts, reason = EXCLUDED.reason,
+             failed_at = now()",
+    )
+    .bind(id)
+    .bind(queue.name())
+    .bind(attempts)
+    .bind(reason)
+    .execute(pool)
+    .await
+    .map(|_| ())
+}
+
+/// A failed step, for the jobs API.
+#[derive(Debug, Clone, FromRow)]
+pub struct Failure {
+    pub asset_id: Uuid,
+    pub queue: String,
+    pub attempts: i32,
+    pub reason: String,
+    pub failed_at: DateTime<Utc>,
+}
+
+pub async fn failures(pool: &PgPool, queue: Queue, limit: i64) -> sqlx::Result<Vec<Failure>> {
+    sqlx::query_as(
+        "SELECT asset_id, queue, attempts, reason, failed_at FROM asset_job_failures WHERE queue = $1
+         ORDER BY failed_at DESC LIMIT $2",
+    )
+    .bind(queue.name())
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn failure_count(pool: &PgPool, queue: Queue) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM asset_job_failures WHERE queue = $1").bind(queue.name()).fetch_one(pool).await
+}
+
+/// Assets that have passed the step.
+pub async fn completed_count(pool: &PgPool, queue: Queue) -> sqlx::Result<i64> {
+    let sql = format!("SELECT count(*) FROM asset_job_status WHERE {} IS NOT NULL", status_column(queue));
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(pool).await
+}
+
+pub async fn clear_failures(pool: &PgPool, queue: Queue) -> sqlx::Result<u64> {
+    let result = sqlx::query("DELETE FROM asset_job_failures WHERE queue = $1").bind(queue.name()).execute(pool).await?;
+    Ok(result.rows_affected())
+}
+
+/// Assets that should go through `queue` now: those whose earlier steps are done and, unless
+/// `all`, whose step in `queue` has not run. Trashed assets are skipped.
+pub async fn due(pool: &PgPool, queue: Queue, all: bool) -> sqlx::Result<Vec<Uuid>> {
+    let prerequisite = match queue {
+        Queue::Metadata => "TRUE",
+        Queue::Thumbnails => "s.metadata_extracted_at IS NOT NULL",
+        Queue::VideoEncode => "s.thumbnails_generated_at IS NOT NULL AND a.type = 'VIDEO'",
+    };
+    let sql = format!(
+        "SELECT a.id FROM assets a JOIN asset_job_status s ON s.asset_id = a.id
+         WHERE a.deleted_at IS NULL AND {prerequisite} AND ($1 OR s.{column} IS NULL)
+         ORDER BY a.created_at",
+        column = status_column(queue)
+    );
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(all).fetch_all(pool).await
+}

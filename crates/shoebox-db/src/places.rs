@@ -1,0 +1,105 @@
+//! Offline reverse geocoding over the GeoNames table: nearest place to a GPS position.
+
+use sqlx::{FromRow, PgPool};
+
+/// A populated place as GeoNames lists it.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct Place {
+    pub name: String,
+    pub admin1: Option<String>,
+    pub admin2: Option<String>,
+    pub country_code: String,
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+/// The point on the unit sphere for a latitude and longitude in degrees.
+pub fn unit_vector(latitude: f64, longitude: f64) -> [f32; 3] {
+    let (lat, lon) = (latitude.to_radians(), longitude.to_radians());
+    [(lat.cos() * lon.cos()) as f32, (lat.cos() * lon.sin()) as f32, lat.sin() as f32]
+}
+
+fn vector_literal(latitude: f64, longitude: f64) -> String {
+    let [x, y, z] = unit_vector(latitude, longitude);
+    format!("[{x},{y},{z}]")
+}
+
+pub async fn count(pool: &PgPool) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM geodata_places").fetch_one(pool).await
+}
+
+/// Loads places into an empty table; returns false (and loads nothing) when places exist.
+/// Concurrent loaders wait for each other, and the index is built once after the rows are in,
+/// which is many times faster than growing it row by row.
+pub async fn load_into_empty(pool: &PgPool, places: &[(i32, Place)]) -> sqlx::Result<bool> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("LOCK TABLE geodata_places IN EXCLUSIVE MODE").execute(&mut *tx).await?;
+    let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM geodata_places").fetch_one(&mut *tx).await?;
+    if existing > 0 {
+        return Ok(false);
+    }
+    sqlx::query("DROP INDEX IF EXISTS geodata_places_position").execute(&mut *tx).await?;
+    for chunk in places.chunks(10_000) {
+        insert_batch(&mut *tx, chunk).await?;
+    }
+    sqlx::query("CREATE INDEX geodata_places_position ON geodata_places USING hnsw (position vector_l2_ops)")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Adds places (id, place); existing ids are left as they are.
+async fn insert_batch(conn: &mut sqlx::PgConnection, places: &[(i32, Place)]) -> sqlx::Result<()> {
+    let ids: Vec<i32> = places.iter().map(|(id, _)| *id).collect();
+    let names: Vec<&str> = places.iter().map(|(_, p)| p.name.as_str()).collect();
+    let admin1: Vec<Option<&str>> = places.iter().map(|(_, p)| p.admin1.as_deref()).collect();
+    let admin2: Vec<Option<&str>> = places.iter().map(|(_, p)| p.admin2.as_deref()).collect();
+    let countries: Vec<&str> = places.iter().map(|(_, p)| p.country_code.as_str()).collect();
+    let lats: Vec<f64> = places.iter().map(|(_, p)| p.latitude).collect();
+    let lons: Vec<f64> = places.iter().map(|(_, p)| p.longitude).collect();
+    let vectors: Vec<String> = places.iter().map(|(_, p)| vector_literal(p.latitude, p.longitude)).collect();
+    sqlx::query(
+        "INSERT INTO geodata_places (id, name, admin1, admin2, country_code, latitude, longitude, position)
+         SELECT id, name, admin1, admin2, cc, lat, lon, v::vector
+         FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::text[])
+              AS t(id, name, admin1, admin2, cc, lat, lon, v)
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(ids)
+    .bind(names)
+    .bind(admin1)
+    .bind(admin2)
+    .bind(countries)
+    .bind(lats)
+    .bind(lons)
+    .bind(vectors)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The place nearest to a position, if any place is loaded.
+pub async fn nearest(pool: &PgPool, latitude: f64, longitude: f64) -> sqlx::Result<Option<Place>> {
+    sqlx::query_as(
+        "SELECT name, admin1, admin2, country_code, latitude, longitude FROM geodata_places
+         ORDER BY position <-> $1::vector LIMIT 1",
+    )
+    .bind(vector_literal(latitude, longitude))
+    .fetch_optional(pool)
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unit_vectors_lie_on_the_sphere() {
+        for (lat, lon) in [(0.0, 0.0), (51.5, -0.12), (-33.9, 151.2), (90.0, 10.0)] {
+            let [x, y, z] = unit_vector(lat, lon);
+            assert!(((x * x + y * y + z * z) - 1.0).abs() < 1e-5);
+        }
+        assert_eq!(unit_vector(0.0, 0.0), [1.0, 0.0, 0.0]);
+    }
+}
