@@ -8,6 +8,7 @@ use shoebox_db::PgPool;
 use shoebox_queue::JobQueues;
 
 use crate::auth::limiter::LoginLimiter;
+use crate::events::LiveEvent;
 
 #[derive(Clone)]
 pub struct ApiContext {
@@ -16,4 +17,5 @@ pub struct ApiContext {
     pub storage: Arc<dyn Storage>,
     pub queues: JobQueues,
     pub login_limiter: Arc<LoginLimiter>,
+    pub events: tokio::sync::broadcast::Sender<LiveEvent>,
 }

@@ -6,6 +6,7 @@ pub mod api;
 pub mod auth;
 pub mod context;
 pub mod error;
+pub mod events;
 pub mod extract;
 pub mod ingest;
 pub mod serve;
@@ -41,6 +42,7 @@ pub async fn build(config: Config) -> anyhow::Result<(Router, ApiContext)> {
         .context("cannot connect to Redis (check SHOEBOX_REDIS_URL)")?;
     let ctx = ApiContext {
         login_limiter: Arc::new(LoginLimiter::new(config.login_attempts_per_minute)),
+        events: events::start_relay(queues.clone()),
         config: Arc::new(config),
         db,
         storage: Arc::new(storage),

@@ -7,7 +7,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
-use shoebox_core::domain::AssetFileKind;
+use shoebox_core::domain::{AssetFileKind, AssetType};
 use shoebox_db::assets;
 use uuid::Uuid;
 
@@ -21,6 +21,7 @@ pub fn router() -> Router<ApiContext> {
     Router::new()
         .route("/assets/{id}/original", get(original))
         .route("/assets/{id}/thumbnail", get(thumbnail))
+        .route("/assets/{id}/video/playback", get(playback))
 }
 
 async fn original(
@@ -73,5 +74,27 @@ async fn thumbnail(
         download_name: None,
         cache_control: "private, max-age=86400, no-transform",
     };
+    serve::send(ctx.storage.as_ref(), file, &headers).await
+}
+
+/// The video a browser can play: the worker's H.264 copy when the original needed one, else
+/// the original itself. Streams with HTTP Range, so players can seek.
+async fn playback(
+    State(ctx): State<ApiContext>,
+    auth: Auth,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    auth.require("asset.view")?;
+    let asset = assets::get(&ctx.db, auth.user.id, id).await?.ok_or_else(|| ApiError::not_found("Asset"))?;
+    if asset.kind() != AssetType::Video {
+        return Err(ApiError::bad_request("This asset is not a video"));
+    }
+    let encoded = assets::file_path(&ctx.db, auth.user.id, id, AssetFileKind::EncodedVideo).await?;
+    let (key, content_type, etag) = match &encoded {
+        Some((key, written_at)) => (key.as_str(), "video/mp4", format!("{id}-playback-{}", written_at.timestamp_millis())),
+        None => (asset.original_path.as_str(), asset.original_mime_type.as_str(), hex::encode(&asset.checksum)),
+    };
+    let file = StoredFile { key, content_type, etag, download_name: None, cache_control: "private, max-age=86400, no-transform" };
     serve::send(ctx.storage.as_ref(), file, &headers).await
 }

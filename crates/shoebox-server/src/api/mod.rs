@@ -4,6 +4,8 @@ pub mod api_keys;
 pub mod assets;
 pub mod auth;
 pub mod dto;
+pub mod events;
+pub mod jobs;
 pub mod media;
 pub mod server;
 pub mod timeline;
@@ -33,11 +35,15 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
         .merge(assets::router())
         .merge(timeline::router())
         .merge(trash::router())
+        .merge(jobs::router())
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, ctx.config.request_timeout))
         .layer(CompressionLayer::new());
     // Uploads and downloads stream for as long as they need, and media is never re-compressed.
-    let streaming = Router::new().merge(assets::upload_router(ctx.config.max_upload_bytes)).merge(media::router());
+    let streaming = Router::new()
+        .merge(assets::upload_router(ctx.config.max_upload_bytes))
+        .merge(media::router())
+        .merge(events::router());
     json_api.merge(streaming).fallback(not_found).method_not_allowed_fallback(method_not_allowed)
 }
 
