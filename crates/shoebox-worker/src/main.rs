@@ -1,26 +1,65 @@
-//! `shoebox-worker`: drains Shoebox's Redis job queues and writes results back to Postgres and
-//! storage. Many workers on many machines may share one Redis.
+//! `shoebox-worker`: drains Shoebox's job queues until Ctrl-C or SIGTERM.
 //!
-//! For now it connects to both services and stays up, so deployments can run it; the
-//! pipeline steps (metadata, thumbnails, video) are added queue by queue.
+//! `shoebox-worker queue missing|all [QUEUE]` instead queues, from the database alone, every
+//! asset whose step has not run (or every asset), then exits: losing Redis loses no work.
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use shoebox_core::Config;
+use shoebox_core::jobs::Queue;
+use shoebox_worker::{Pipeline, geodata, runner};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let config = Config::from_env()?;
     tracing_subscriber::fmt().with_env_filter(EnvFilter::try_new(&config.log_filter)?).init();
-    let db = shoebox_db::connect(&config.database_url, 5)
-        .await
-        .context("cannot connect to PostgreSQL (check SHOEBOX_DATABASE_URL)")?;
-    let queues = shoebox_queue::JobQueues::connect(&config.redis_url, &config.redis_namespace)
-        .await
-        .context("cannot connect to Redis (check SHOEBOX_REDIS_URL)")?;
-    tracing::info!(namespace = queues.namespace(), "worker connected to PostgreSQL and Redis");
-    tokio::signal::ctrl_c().await?;
-    db.close().await;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let pipeline = Pipeline::connect(&config).await?;
+    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        [] | ["run"] => run(pipeline, &config).await,
+        ["queue", which, rest @ ..] => {
+            let all = match *which {
+                "missing" => false,
+                "all" => true,
+                other => bail!("expected `queue missing` or `queue all`, not `queue {other}`"),
+            };
+            let queues: Vec<Queue> = match rest {
+                [] => Queue::ALL.to_vec(),
+                names => names
+                    .iter()
+                    .map(|name| Queue::ALL.iter().copied().find(|q| q.name() == *name).with_context(|| format!("no queue named {name}")))
+                    .collect::<anyhow::Result<_>>()?,
+            };
+            for queue in queues {
+                let count = pipeline.enqueue_due(queue, all).await?;
+                println!("{}: queued {count}", queue.name());
+            }
+            Ok(())
+        }
+        _ => bail!("usage: shoebox-worker [run] | shoebox-worker queue missing|all [QUEUE...]"),
+    }
+}
+
+async fn run(pipeline: Pipeline, config: &Config) -> anyhow::Result<()> {
+    if let Some(path) = &config.geodata_path {
+        match geodata::load_if_empty(&pipeline.db, path).await {
+            Ok(0) => {}
+            Ok(count) => tracing::info!(count, "loaded places for reverse geocoding"),
+            Err(err) => tracing::warn!(error = %format!("{err:#}"), "reverse geocoding is off: cannot load places"),
+        }
+    }
+    tracing::info!(namespace = pipeline.queues.namespace(), "worker connected; draining queues");
+    runner::run(pipeline, config, shutdown_signal()).await?;
     tracing::info!("worker stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() -> std::io::Result<()> {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        result = tokio::signal::ctrl_c() => result?,
+        _ = terminate.recv() => {}
+    }
+    tracing::info!("shutting down: finishing jobs under way");
     Ok(())
 }

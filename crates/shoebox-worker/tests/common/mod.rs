@@ -1,0 +1,209 @@
+//! The whole pipeline for tests: a real server (in this process), real worker processes,
+//! the real Postgres and Redis started by `deploy/local/test`, and real media fixtures.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use reqwest::multipart::{Form, Part};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use shoebox_core::Config;
+use shoebox_server::context::ApiContext;
+
+pub struct Stack {
+    pub url: String,
+    pub http: Client,
+    pub ctx: ApiContext,
+    pub data_dir: tempfile::TempDir,
+    pub config: Config,
+    pub token: String,
+    workers: Vec<Child>,
+}
+
+pub fn fixtures() -> PathBuf {
+    PathBuf::from(std::env::var("SHOEBOX_FIXTURES_DIR").expect(
+        "SHOEBOX_FIXTURES_DIR is not set: run the tests through deploy/local/test (deploy/local/fixtures fetches them)",
+    ))
+}
+
+impl Stack {
+    /// A server with a signed-in admin; no worker runs until `start_worker`.
+    pub async fn start(with_places: bool) -> Self {
+        let database_url = shoebox_db::testing::fresh_database().await.expect("test database");
+        let mut config = Config::from_lookup(|_| None).unwrap();
+        let data_dir = tempfile::tempdir().unwrap();
+        config.database_url = database_url;
+        config.redis_url = std::env::var("SHOEBOX_TEST_REDIS_URL").expect("SHOEBOX_TEST_REDIS_URL (run deploy/local/test)");
+        config.redis_namespace = format!("test-{}", uuid::Uuid::new_v4().simple());
+        config.data_dir = data_dir.path().to_owned();
+        config.log_filter = "warn".into();
+        config.worker_heartbeat = Duration::from_secs(1);
+        if with_places {
+            config.geodata_path = Some(fixtures().join("geo/rg_cities1000.csv"));
+        }
+        let (app, ctx) = shoebox_server::build(config.clone()).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(shoebox_server::serve(listener, app, std::future::pending()));
+        let http = Client::new();
+        let password = "correct horse battery";
+        let sign_up = http
+            .post(format!("{url}/api/auth/admin-sign-up"))
+            .json(&json!({ "email": "admin@example.com", "name": "Admin", "password": password }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(sign_up.status(), StatusCode::CREATED);
+        let login: Value = http
+            .post(format!("{url}/api/auth/login"))
+            .json(&json!({ "email": "admin@example.com", "password": password }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = login["accessToken"].as_str().unwrap().to_owned();
+        Self { url, http, ctx, data_dir, config, token, workers: Vec::new() }
+    }
+
+    fn worker_command(&self) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_shoebox-worker"));
+        command
+            .env_clear()
+            .env("SHOEBOX_DATABASE_URL", &self.config.database_url)
+            .env("SHOEBOX_REDIS_URL", &self.config.redis_url)
+            .env("SHOEBOX_REDIS_NAMESPACE", &self.config.redis_namespace)
+            .env("SHOEBOX_DATA_DIR", &self.config.data_dir)
+            .env("SHOEBOX_WORKER_HEARTBEAT_SECS", "1")
+            .env("SHOEBOX_LOG", "warn");
+        if let Some(path) = &self.config.geodata_path {
+            command.env("SHOEBOX_GEODATA_PATH", path);
+        }
+        command
+    }
+
+    /// Starts a worker process; returns its index for `kill_worker`.
+    pub fn start_worker(&mut self) -> usize {
+        let child = self.worker_command().stdin(Stdio::null()).spawn().expect("worker starts");
+        self.workers.push(child);
+        self.workers.len() - 1
+    }
+
+    /// SIGKILL: the worker gets no chance to clean up.
+    pub fn kill_worker(&mut self, index: usize) {
+        self.workers[index].kill().unwrap();
+        self.workers[index].wait().unwrap();
+    }
+
+    /// Runs `shoebox-worker ARGS` to completion and returns what it printed.
+    pub fn worker_cli(&self, args: &[&str]) -> String {
+        let output = self.worker_command().args(args).output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    pub fn api(&self, path: &str) -> String {
+        format!("{}/api{path}", self.url)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(self.api(path)).bearer_auth(&self.token).send().await.unwrap()
+    }
+
+    pub async fn get_json(&self, path: &str) -> Value {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        response.json().await.unwrap()
+    }
+
+    pub async fn upload_bytes(&self, name: &str, bytes: Vec<u8>) -> String {
+        let form = Form::new()
+            .part("assetData", Part::bytes(bytes).file_name(name.to_owned()))
+            .text("fileCreatedAt", "2020-01-01T00:00:00.000Z")
+            .text("fileModifiedAt", "2020-01-01T00:00:00.000Z");
+        let response = self.http.post(self.api("/assets")).bearer_auth(&self.token).multipart(form).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED, "uploading {name}");
+        response.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn upload_fixture(&self, relative: &str) -> String {
+        let path = fixtures().join(relative);
+        let bytes = std::fs::read(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        self.upload_bytes(&name, bytes).await
+    }
+
+    /// How many assets have passed the thumbnail step, and how many failed one.
+    pub async fn progress(&self) -> (i64, i64) {
+        let done: i64 = sqlx::query_scalar("SELECT count(*) FROM asset_job_status WHERE thumbnails_generated_at IS NOT NULL")
+            .fetch_one(&self.ctx.db)
+            .await
+            .unwrap();
+        let failed: i64 = sqlx::query_scalar("SELECT count(DISTINCT asset_id) FROM asset_job_failures")
+            .fetch_one(&self.ctx.db)
+            .await
+            .unwrap();
+        (done, failed)
+    }
+
+    /// Waits until `done` assets have thumbnails and `failed` assets have failed a step.
+    pub async fn wait_for(&self, done: i64, failed: i64, limit: Duration) {
+        let start = Instant::now();
+        loop {
+            let now = self.progress().await;
+            if now.0 >= done && now.1 >= failed {
+                return;
+            }
+            assert!(start.elapsed() < limit, "after {limit:?}: {now:?} of ({done}, {failed}) processed/failed");
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+}
+
+impl Stack {
+    /// Waits until the video step has run for an asset.
+    pub async fn wait_video(&self, id: &str) {
+        let start = Instant::now();
+        loop {
+            let done: Option<bool> = sqlx::query_scalar(
+                "SELECT video_encoded_at IS NOT NULL FROM asset_job_status WHERE asset_id = $1::uuid",
+            )
+            .bind(id)
+            .fetch_optional(&self.ctx.db)
+            .await
+            .unwrap();
+            if done == Some(true) {
+                return;
+            }
+            let failure: Option<String> = sqlx::query_scalar("SELECT reason FROM asset_job_failures WHERE asset_id = $1::uuid")
+                .bind(id)
+                .fetch_optional(&self.ctx.db)
+                .await
+                .unwrap();
+            assert!(failure.is_none(), "video step failed: {failure:?}");
+            assert!(start.elapsed() < Duration::from_secs(240), "video step did not finish");
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+}
+
+impl Drop for Stack {
+    fn drop(&mut self) {
+        for worker in &mut self.workers {
+            let _ = worker.kill();
+            let _ = worker.wait();
+        }
+    }
+}
+
+/// A small real JPEG, different for every `seed`.
+pub fn jpeg(seed: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(320, 240, |x, y| image::Rgb([(seed % 256) as u8, (x % 256) as u8, ((y + seed / 256) % 256) as u8]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+    out.into_inner()
+}
