@@ -69,6 +69,9 @@ pub fn original_key(owner: Uuid, asset: Uuid, extension: &str) -> String {
     format!("upload/{owner}/{}/{}/{asset}.{extension}", &id[..2], &id[2..4])
 }
 
+/// How long a staging file must sit unmodified before start-up removes it as a crash's leftover.
+pub const STALE_STAGING: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// Files under one folder on a local disk.
 #[derive(Debug, Clone)]
 pub struct LocalStorage {
@@ -78,15 +81,19 @@ pub struct LocalStorage {
 
 impl LocalStorage {
     /// Opens (creating if needed) a store rooted at `root`, and clears staging files a crash
-    /// or a cut connection left behind.
+    /// left behind. Servers and workers share the staging folder, so only files untouched for
+    /// [`STALE_STAGING`] go: a file being written is always fresh.
     pub fn open(root: impl Into<PathBuf>) -> io::Result<Self> {
         let root = root.into();
         let staging = root.join("tmp");
         std::fs::create_dir_all(&staging)?;
+        let now = std::time::SystemTime::now();
         for entry in std::fs::read_dir(&staging)? {
-            let path = entry?.path();
-            if path.is_file() {
-                std::fs::remove_file(&path)?;
+            let entry = entry?;
+            let meta = entry.metadata()?;
+            let age = meta.modified().ok().and_then(|modified| now.duration_since(modified).ok());
+            if meta.is_file() && age.is_some_and(|age| age >= STALE_STAGING) {
+                std::fs::remove_file(entry.path())?;
             }
         }
         Ok(Self { root, staging })
@@ -99,8 +106,7 @@ impl LocalStorage {
     /// The file behind `key`; refuses keys that would leave the root.
     pub fn path_of(&self, key: &str) -> io::Result<PathBuf> {
         let relative = Path::new(key);
-        let safe = !key.is_empty()
-            && relative.components().all(|component| matches!(component, Component::Normal(_)));
+        let safe = !key.is_empty() && relative.components().all(|component| matches!(component, Component::Normal(_)));
         if !safe {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("unsafe storage key {key:?}")));
         }
@@ -245,12 +251,19 @@ mod tests {
     }
 
     #[test]
-    fn opening_clears_leftover_staging_files() {
+    fn opening_clears_stale_staging_files_but_not_uploads_in_progress() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("tmp")).unwrap();
-        std::fs::write(dir.path().join("tmp/partial-upload"), b"half").unwrap();
-        let storage = LocalStorage::open(dir.path()).unwrap();
-        assert_eq!(std::fs::read_dir(storage.staging_dir()).unwrap().count(), 0);
+        let stale = dir.path().join("tmp/crashed-upload");
+        std::fs::write(&stale, b"half").unwrap();
+        let two_hours_ago = std::time::SystemTime::now() - 2 * STALE_STAGING;
+        std::fs::File::options().write(true).open(&stale).unwrap().set_modified(two_hours_ago).unwrap();
+        let in_progress = dir.path().join("tmp/upload-in-progress");
+        std::fs::write(&in_progress, b"still arriving").unwrap();
+
+        LocalStorage::open(dir.path()).unwrap();
+        assert!(!stale.exists(), "a crash's leftover is removed");
+        assert!(in_progress.exists(), "another process's upload in progress is kept");
     }
 
     #[tokio::test]
