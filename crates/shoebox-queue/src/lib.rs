@@ -60,8 +60,7 @@ impl JobQueues {
         let config = Config::default()
             .queue(queue.redis_name(&self.namespace))
             .heartbeat_interval(heartbeat)
-            .missed_heartbeats(4)
-            .persist_results(false);
+            .missed_heartbeats(4);
         RedisStorage::new(self.conn.clone()).with_config(config)
     }
 
@@ -110,11 +109,16 @@ impl JobQueues {
         Ok(pubsub.into_on_message().filter_map(|message| async move { message.get_payload::<String>().ok() }))
     }
 
-    /// Removes what finished jobs leave behind in Redis (their data and metadata).
+    /// Removes what finished jobs leave behind in Redis: their data, their metadata and the
+    /// set of finished ids (Postgres, not Redis, counts completed work).
     pub async fn vacuum(&self, queue: Queue) -> anyhow::Result<usize> {
         use apalis_core::backend::Vacuum;
         let mut storage = self.storage::<AssetJob>(queue);
-        Ok(storage.vacuum().await?)
+        let removed = storage.vacuum().await?;
+        let done_set = storage.get_config().done_jobs_set();
+        let mut conn = self.conn.clone();
+        redis::cmd("DEL").arg(done_set).query_async::<()>(&mut conn).await?;
+        Ok(removed)
     }
 
     /// Enqueues one asset step.
