@@ -62,7 +62,11 @@ mod tests {
     fn the_geonames_csv_layout_parses() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cities.csv");
-        std::fs::write(&path, "lat,lon,name,admin1,admin2,cc\n60.16952,24.93545,Helsinki,Uusimaa,Helsinki,FI\nbad,row,x,,,XX\n").unwrap();
+        std::fs::write(
+            &path,
+            "lat,lon,name,admin1,admin2,cc\n60.16952,24.93545,Helsinki,Uusimaa,Helsinki,FI\nbad,row,x,,,XX\n",
+        )
+        .unwrap();
         let places = read_places(&path).unwrap();
         assert_eq!(places.len(), 1);
         assert_eq!(places[0].1.name, "Helsinki");

@@ -27,7 +27,13 @@ async fn main() -> anyhow::Result<()> {
                 [] => Queue::ALL.to_vec(),
                 names => names
                     .iter()
-                    .map(|name| Queue::ALL.iter().copied().find(|q| q.name() == *name).with_context(|| format!("no queue named {name}")))
+                    .map(|name| {
+                        Queue::ALL
+                            .iter()
+                            .copied()
+                            .find(|q| q.name() == *name)
+                            .with_context(|| format!("no queue named {name}"))
+                    })
                     .collect::<anyhow::Result<_>>()?,
             };
             for queue in queues {

@@ -14,21 +14,6 @@ use crate::Pipeline;
 /// How often finished jobs' leftovers are removed from Redis.
 const VACUUM_EVERY: Duration = Duration::from_secs(60);
 
-async fn metadata(job: AssetJob, pipeline: Data<Pipeline>) -> Result<(), BoxDynError> {
-    pipeline.execute(Queue::Metadata, job).await;
-    Ok(())
-}
-
-async fn thumbnails(job: AssetJob, pipeline: Data<Pipeline>) -> Result<(), BoxDynError> {
-    pipeline.execute(Queue::Thumbnails, job).await;
-    Ok(())
-}
-
-async fn video(job: AssetJob, pipeline: Data<Pipeline>) -> Result<(), BoxDynError> {
-    pipeline.execute(Queue::VideoEncode, job).await;
-    Ok(())
-}
-
 fn worker_name(queue: Queue) -> String {
     let host = std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_owned()).unwrap_or_default();
     format!("{}-{host}-{}-{}", queue.name(), std::process::id(), uuid::Uuid::new_v4().simple())
@@ -43,36 +28,27 @@ pub async fn run(
     let heartbeat = config.worker_heartbeat;
     let vacuum = tokio::spawn(vacuum_forever(pipeline.clone()));
 
-    let p = pipeline.clone();
-    let concurrency = config.concurrency_metadata.max(1);
-    let monitor = Monitor::new().register(move |_| {
-        WorkerBuilder::new(worker_name(Queue::Metadata))
-            .backend(p.queues.consumer::<AssetJob>(Queue::Metadata, heartbeat))
-            .concurrency(concurrency)
-            .parallelize(tokio::spawn)
-            .data(p.clone())
-            .build(metadata)
-    });
-    let p = pipeline.clone();
-    let concurrency = config.concurrency_thumbnails.max(1);
-    let monitor = monitor.register(move |_| {
-        WorkerBuilder::new(worker_name(Queue::Thumbnails))
-            .backend(p.queues.consumer::<AssetJob>(Queue::Thumbnails, heartbeat))
-            .concurrency(concurrency)
-            .parallelize(tokio::spawn)
-            .data(p.clone())
-            .build(thumbnails)
-    });
-    let p = pipeline.clone();
-    let concurrency = config.concurrency_video.max(1);
-    let monitor = monitor.register(move |_| {
-        WorkerBuilder::new(worker_name(Queue::VideoEncode))
-            .backend(p.queues.consumer::<AssetJob>(Queue::VideoEncode, heartbeat))
-            .concurrency(concurrency)
-            .parallelize(tokio::spawn)
-            .data(p.clone())
-            .build(video)
-    });
+    // One apalis worker per queue; the handler only hands the job to the pipeline.
+    macro_rules! drain {
+        ($monitor:expr, $queue:expr, $concurrency:expr) => {{
+            let pipeline = pipeline.clone();
+            let concurrency = $concurrency.max(1);
+            $monitor.register(move |_| {
+                WorkerBuilder::new(worker_name($queue))
+                    .backend(pipeline.queues.consumer::<AssetJob>($queue, heartbeat))
+                    .concurrency(concurrency)
+                    .parallelize(tokio::spawn)
+                    .data(pipeline.clone())
+                    .build(|job: AssetJob, pipeline: Data<Pipeline>| async move {
+                        pipeline.execute($queue, job).await;
+                        Ok::<(), BoxDynError>(())
+                    })
+            })
+        }};
+    }
+    let monitor = drain!(Monitor::new(), Queue::Metadata, config.concurrency_metadata);
+    let monitor = drain!(monitor, Queue::Thumbnails, config.concurrency_thumbnails);
+    let monitor = drain!(monitor, Queue::VideoEncode, config.concurrency_video);
     let result = monitor.shutdown_timeout(Duration::from_secs(30)).run_with_signal(shutdown).await;
     vacuum.abort();
     result.map_err(|err| anyhow::anyhow!("worker stopped with an error: {err}"))

@@ -31,16 +31,28 @@ async fn real_photos_and_videos_become_browsable() {
     assert_eq!(info["hasMetadata"], true);
     assert_eq!((info["width"].as_i64(), info["height"].as_i64()), (Some(1278), Some(720)));
     assert_eq!(info["localDateTime"], "2013-05-10T15:21:35.000Z", "EXIF date without offset");
-    let exif: (Option<String>, Option<String>, Option<f64>, Option<f64>, Option<String>, Option<String>, Option<String>) =
-        sqlx::query_as("SELECT make, model, latitude, longitude, city, state, country FROM exif WHERE asset_id = $1::uuid")
-            .bind(&starfish)
-            .fetch_one(&stack.ctx.db)
-            .await
-            .unwrap();
+    let exif: (
+        Option<String>,
+        Option<String>,
+        Option<f64>,
+        Option<f64>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    ) = sqlx::query_as(
+        "SELECT make, model, latitude, longitude, city, state, country FROM exif WHERE asset_id = $1::uuid",
+    )
+    .bind(&starfish)
+    .fetch_one(&stack.ctx.db)
+    .await
+    .unwrap();
     assert_eq!(exif.0.as_deref(), Some("Nokia"));
     assert_eq!(exif.1.as_deref(), Some("Lumia 820"));
     assert!((exif.2.unwrap() - 55.038_756).abs() < 1e-5 && (exif.3.unwrap() - 8.457_191).abs() < 1e-5);
-    assert_eq!((exif.4.as_deref(), exif.5.as_deref(), exif.6.as_deref()), (Some("List"), Some("Schleswig-Holstein"), Some("Germany")));
+    assert_eq!(
+        (exif.4.as_deref(), exif.5.as_deref(), exif.6.as_deref()),
+        (Some("List"), Some("Schleswig-Holstein"), Some("Germany"))
+    );
 
     let (city, country, offset): (Option<String>, Option<String>, Option<String>) =
         sqlx::query_as("SELECT city, country, time_zone FROM exif WHERE asset_id = $1::uuid")
@@ -131,7 +143,8 @@ async fn bad_files_fail_their_own_jobs_and_the_worker_goes_on() {
     let metadata_failures = stack.get_json("/jobs/metadataExtraction/failures").await;
     let all: Vec<&Value> = failures.as_array().unwrap().iter().chain(metadata_failures.as_array().unwrap()).collect();
     for id in [&truncated_id, &bomb_id, &empty_id, &text_id] {
-        let failure = all.iter().find(|f| f["assetId"] == id.as_str()).unwrap_or_else(|| panic!("no failure for {id}: {all:?}"));
+        let failure =
+            all.iter().find(|f| f["assetId"] == id.as_str()).unwrap_or_else(|| panic!("no failure for {id}: {all:?}"));
         assert!(!failure["reason"].as_str().unwrap().is_empty());
     }
     let bomb = all.iter().find(|f| f["assetId"] == bomb_id.as_str()).unwrap();
@@ -190,8 +203,40 @@ async fn a_killed_worker_loses_no_jobs() {
     stack.start_worker();
     // Orphaned jobs return after four missed one-second heartbeats.
     stack.wait_for(50, 0, Duration::from_secs(120)).await;
-    let failures: i64 = sqlx::query_scalar("SELECT count(*) FROM asset_job_failures").fetch_one(&stack.ctx.db).await.unwrap();
+    let failures: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM asset_job_failures").fetch_one(&stack.ctx.db).await.unwrap();
     assert_eq!(failures, 0);
+
+    // Finished jobs leave nothing behind in Redis once vacuumed (workers do it every minute).
+    for &queue in shoebox_core::jobs::Queue::ALL {
+        stack.ctx.queues.vacuum(queue).await.unwrap();
+    }
+    let client = redis::Client::open(stack.config.redis_url.as_str()).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let leftovers: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{}:*:meta:*", stack.config.redis_namespace))
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    assert!(
+        leftovers.is_empty(),
+        "{} finished-job records left: {:?}",
+        leftovers.len(),
+        &leftovers[..leftovers.len().min(3)]
+    );
+    let data: u64 = redis::cmd("HLEN")
+        .arg(
+            stack
+                .ctx
+                .queues
+                .storage::<shoebox_core::jobs::AssetJob>(shoebox_core::jobs::Queue::Thumbnails)
+                .get_config()
+                .job_data_hash(),
+        )
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(data, 0);
 }
 
 #[tokio::test]

@@ -78,7 +78,8 @@ pub fn taken_at(meta: &MediaMetadata) -> Option<(DateTime<Utc>, DateTime<Utc>)> 
 /// Width and height as the photo is seen: EXIF orientations 5–8 and quarter-turn video
 /// rotations swap them.
 fn oriented_size(meta: &MediaMetadata) -> (Option<u32>, Option<u32>) {
-    let turned = matches!(meta.orientation, Some(5..=8)) || matches!(meta.rotation.map(|r| r.rem_euclid(180)), Some(90));
+    let turned =
+        matches!(meta.orientation, Some(5..=8)) || matches!(meta.rotation.map(|r| r.rem_euclid(180)), Some(90));
     if turned { (meta.height, meta.width) } else { (meta.width, meta.height) }
 }
 
@@ -105,7 +106,8 @@ mod tests {
 
     #[test]
     fn rotated_media_swaps_dimensions() {
-        let rotated = MediaMetadata { width: Some(4000), height: Some(3000), orientation: Some(6), ..Default::default() };
+        let rotated =
+            MediaMetadata { width: Some(4000), height: Some(3000), orientation: Some(6), ..Default::default() };
         assert_eq!(oriented_size(&rotated), (Some(3000), Some(4000)));
         let video = MediaMetadata { width: Some(1920), height: Some(1080), rotation: Some(-90), ..Default::default() };
         assert_eq!(oriented_size(&video), (Some(1080), Some(1920)));

@@ -36,7 +36,8 @@ impl Stack {
         let mut config = Config::from_lookup(|_| None).unwrap();
         let data_dir = tempfile::tempdir().unwrap();
         config.database_url = database_url;
-        config.redis_url = std::env::var("SHOEBOX_TEST_REDIS_URL").expect("SHOEBOX_TEST_REDIS_URL (run deploy/local/test)");
+        config.redis_url =
+            std::env::var("SHOEBOX_TEST_REDIS_URL").expect("SHOEBOX_TEST_REDIS_URL (run deploy/local/test)");
         config.redis_namespace = format!("test-{}", uuid::Uuid::new_v4().simple());
         config.data_dir = data_dir.path().to_owned();
         config.log_filter = "warn".into();
@@ -125,7 +126,8 @@ impl Stack {
             .part("assetData", Part::bytes(bytes).file_name(name.to_owned()))
             .text("fileCreatedAt", "2020-01-01T00:00:00.000Z")
             .text("fileModifiedAt", "2020-01-01T00:00:00.000Z");
-        let response = self.http.post(self.api("/assets")).bearer_auth(&self.token).multipart(form).send().await.unwrap();
+        let response =
+            self.http.post(self.api("/assets")).bearer_auth(&self.token).multipart(form).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::CREATED, "uploading {name}");
         response.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
     }
@@ -139,10 +141,11 @@ impl Stack {
 
     /// How many assets have passed the thumbnail step, and how many failed one.
     pub async fn progress(&self) -> (i64, i64) {
-        let done: i64 = sqlx::query_scalar("SELECT count(*) FROM asset_job_status WHERE thumbnails_generated_at IS NOT NULL")
-            .fetch_one(&self.ctx.db)
-            .await
-            .unwrap();
+        let done: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM asset_job_status WHERE thumbnails_generated_at IS NOT NULL")
+                .fetch_one(&self.ctx.db)
+                .await
+                .unwrap();
         let failed: i64 = sqlx::query_scalar("SELECT count(DISTINCT asset_id) FROM asset_job_failures")
             .fetch_one(&self.ctx.db)
             .await
@@ -179,11 +182,12 @@ impl Stack {
             if done == Some(true) {
                 return;
             }
-            let failure: Option<String> = sqlx::query_scalar("SELECT reason FROM asset_job_failures WHERE asset_id = $1::uuid")
-                .bind(id)
-                .fetch_optional(&self.ctx.db)
-                .await
-                .unwrap();
+            let failure: Option<String> =
+                sqlx::query_scalar("SELECT reason FROM asset_job_failures WHERE asset_id = $1::uuid")
+                    .bind(id)
+                    .fetch_optional(&self.ctx.db)
+                    .await
+                    .unwrap();
             assert!(failure.is_none(), "video step failed: {failure:?}");
             assert!(start.elapsed() < Duration::from_secs(240), "video step did not finish");
             tokio::time::sleep(Duration::from_millis(250)).await;
@@ -202,7 +206,9 @@ impl Drop for Stack {
 
 /// A small real JPEG, different for every `seed`.
 pub fn jpeg(seed: u32) -> Vec<u8> {
-    let image = image::RgbImage::from_fn(320, 240, |x, y| image::Rgb([(seed % 256) as u8, (x % 256) as u8, ((y + seed / 256) % 256) as u8]));
+    let image = image::RgbImage::from_fn(320, 240, |x, y| {
+        image::Rgb([(seed % 256) as u8, (x % 256) as u8, ((y + seed / 256) % 256) as u8])
+    });
     let mut out = std::io::Cursor::new(Vec::new());
     image.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
     out.into_inner()
