@@ -16,8 +16,8 @@ pub const SNIFF_LEN: usize = 8192;
 
 /// Extensions (with the dot, as Immich's `/server/media-types` lists them) Shoebox accepts.
 pub const IMAGE_EXTENSIONS: &[&str] = &[
-    ".jpg", ".jpeg", ".jpe", ".png", ".webp", ".gif", ".heic", ".heif", ".avif", ".tif", ".tiff", ".bmp",
-    ".jxl", ".dng", ".cr2", ".nef", ".arw", ".orf", ".rw2",
+    ".jpg", ".jpeg", ".jpe", ".png", ".webp", ".gif", ".heic", ".heif", ".avif", ".tif", ".tiff", ".bmp", ".jxl",
+    ".dng", ".cr2", ".nef", ".arw", ".orf", ".rw2",
 ];
 pub const VIDEO_EXTENSIONS: &[&str] =
     &[".mp4", ".m4v", ".mov", ".qt", ".webm", ".mkv", ".avi", ".3gp", ".mpg", ".mpeg", ".mts", ".m2ts", ".wmv", ".flv"];

@@ -71,11 +71,8 @@ pub async fn update(
 
 /// Deletes a key; false when the user has no such key.
 pub async fn delete(pool: &PgPool, user_id: Uuid, id: Uuid) -> sqlx::Result<bool> {
-    let result = sqlx::query("DELETE FROM api_keys WHERE user_id = $1 AND id = $2")
-        .bind(user_id)
-        .bind(id)
-        .execute(pool)
-        .await?;
+    let result =
+        sqlx::query("DELETE FROM api_keys WHERE user_id = $1 AND id = $2").bind(user_id).bind(id).execute(pool).await?;
     Ok(result.rows_affected() == 1)
 }
 

@@ -74,7 +74,9 @@ pub struct NewAsset {
 pub enum InsertOutcome {
     Created,
     /// The owner already has these bytes, as asset `id`.
-    Duplicate { id: Uuid },
+    Duplicate {
+        id: Uuid,
+    },
 }
 
 /// Inserts an uploaded asset unless its owner already has the same checksum. Runs on the

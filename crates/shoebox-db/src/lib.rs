@@ -3,17 +3,17 @@
 //! and a missing id look the same to callers.
 
 pub mod api_keys;
+pub mod assets;
 pub mod pipeline;
 pub mod places;
-pub mod assets;
 pub mod sessions;
 pub mod testing;
 pub mod users;
 
 use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 pub use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 /// Opens a connection pool to `url`.
 pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<PgPool> {

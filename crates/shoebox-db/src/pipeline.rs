@@ -11,7 +11,8 @@ use crate::assets::{self, Asset};
 
 /// An asset by id, whoever owns it.
 pub async fn asset(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<Asset>> {
-    let owner: Option<Uuid> = sqlx::query_scalar("SELECT owner_id FROM assets WHERE id = $1").bind(id).fetch_optional(pool).await?;
+    let owner: Option<Uuid> =
+        sqlx::query_scalar("SELECT owner_id FROM assets WHERE id = $1").bind(id).fetch_optional(pool).await?;
     match owner {
         Some(owner) => assets::get(pool, owner, id).await,
         None => Ok(None),
@@ -219,7 +220,10 @@ pub async fn failures(pool: &PgPool, queue: Queue, limit: i64) -> sqlx::Result<V
 }
 
 pub async fn failure_count(pool: &PgPool, queue: Queue) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT count(*) FROM asset_job_failures WHERE queue = $1").bind(queue.name()).fetch_one(pool).await
+    sqlx::query_scalar("SELECT count(*) FROM asset_job_failures WHERE queue = $1")
+        .bind(queue.name())
+        .fetch_one(pool)
+        .await
 }
 
 /// Assets that have passed the step.
@@ -229,7 +233,8 @@ pub async fn completed_count(pool: &PgPool, queue: Queue) -> sqlx::Result<i64> {
 }
 
 pub async fn clear_failures(pool: &PgPool, queue: Queue) -> sqlx::Result<u64> {
-    let result = sqlx::query("DELETE FROM asset_job_failures WHERE queue = $1").bind(queue.name()).execute(pool).await?;
+    let result =
+        sqlx::query("DELETE FROM asset_job_failures WHERE queue = $1").bind(queue.name()).execute(pool).await?;
     Ok(result.rows_affected())
 }
 

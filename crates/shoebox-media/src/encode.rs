@@ -14,31 +14,17 @@ const THUMBHASH_MAX_SIDE: u32 = 100;
 pub fn encode_jpeg(image: &RgbImage, quality: u8) -> Result<Vec<u8>, MediaError> {
     let encoder_error = |e: turbojpeg::Error| MediaError::Encode(format!("JPEG: {e}"));
     let mut compressor = Compressor::new().map_err(encoder_error)?;
-    compressor
-        .set_quality(i32::from(quality.clamp(1, 100)))
-        .map_err(encoder_error)?;
-    compressor
-        .set_subsamp(Subsamp::Sub2x2)
-        .map_err(encoder_error)?;
+    compressor.set_quality(i32::from(quality.clamp(1, 100))).map_err(encoder_error)?;
+    compressor.set_subsamp(Subsamp::Sub2x2).map_err(encoder_error)?;
     let (width, height) = (image.width() as usize, image.height() as usize);
-    let view = Image {
-        pixels: image.as_raw().as_slice(),
-        width,
-        pitch: width * 3,
-        height,
-        format: PixelFormat::RGB,
-    };
+    let view = Image { pixels: image.as_raw().as_slice(), width, pitch: width * 3, height, format: PixelFormat::RGB };
     compressor.compress_to_vec(view).map_err(encoder_error)
 }
 
 /// Lossy WebP at `quality` (0..=100).
 pub fn encode_webp(image: &RgbImage, quality: u8) -> Result<Vec<u8>, MediaError> {
     if image.width() > 16383 || image.height() > 16383 {
-        return Err(MediaError::Unsupported(format!(
-            "WebP cannot hold {}×{} pixels",
-            image.width(),
-            image.height()
-        )));
+        return Err(MediaError::Unsupported(format!("WebP cannot hold {}×{} pixels", image.width(), image.height())));
     }
     let encoder = webp::Encoder::from_rgb(image.as_raw(), image.width(), image.height());
     Ok(encoder.encode(f32::from(quality.min(100))).to_vec())
@@ -52,9 +38,5 @@ pub fn thumbhash(image: &RgbImage) -> Result<Vec<u8>, MediaError> {
     for pixel in small.pixels() {
         rgba.extend_from_slice(&[pixel.0[0], pixel.0[1], pixel.0[2], 255]);
     }
-    Ok(thumbhash::rgba_to_thumb_hash(
-        width as usize,
-        height as usize,
-        &rgba,
-    ))
+    Ok(thumbhash::rgba_to_thumb_hash(width as usize, height as usize, &rgba))
 }

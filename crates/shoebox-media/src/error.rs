@@ -12,11 +12,7 @@ pub enum MediaError {
     Corrupt(String),
     /// Refused before decoding: too many pixels (a possible decompression bomb).
     #[error("image too large: {width}×{height} pixels exceeds the limit of {max_pixels} pixels")]
-    TooLarge {
-        width: u32,
-        height: u32,
-        max_pixels: u64,
-    },
+    TooLarge { width: u32, height: u32, max_pixels: u64 },
     #[error("file could not be read or written: {0}")]
     Io(#[from] std::io::Error),
     /// An FFmpeg failure that is not clearly the file's fault.

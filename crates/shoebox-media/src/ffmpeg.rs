@@ -31,9 +31,7 @@ pub fn open_input(path: &Path) -> Result<Input, MediaError> {
         {
             MediaError::Io(std::io::Error::from_raw_os_error(errno))
         }
-        ffmpeg_next::Error::InvalidData => {
-            MediaError::corrupt("FFmpeg does not recognise this file as a video")
-        }
+        ffmpeg_next::Error::InvalidData => MediaError::corrupt("FFmpeg does not recognise this file as a video"),
         other => MediaError::corrupt(format!("FFmpeg cannot open this file: {other}")),
     })
 }
@@ -42,9 +40,7 @@ pub fn open_input(path: &Path) -> Result<Input, MediaError> {
 /// file's fault (`Corrupt`), the rest is reported as an FFmpeg failure.
 pub fn processing_error(context: &str) -> impl Fn(ffmpeg_next::Error) -> MediaError + '_ {
     move |error| match error {
-        ffmpeg_next::Error::InvalidData => {
-            MediaError::corrupt(format!("{context}: invalid data in the video stream"))
-        }
+        ffmpeg_next::Error::InvalidData => MediaError::corrupt(format!("{context}: invalid data in the video stream")),
         other => MediaError::Ffmpeg(format!("{context}: {other}")),
     }
 }
@@ -62,11 +58,7 @@ pub fn display_rotation(stream: &Stream) -> i32 {
             }
         }
     }
-    stream
-        .metadata()
-        .get("rotate")
-        .and_then(|r| r.trim().parse::<i32>().ok())
-        .map_or(0, normalise_degrees)
+    stream.metadata().get("rotate").and_then(|r| r.trim().parse::<i32>().ok()).map_or(0, normalise_degrees)
 }
 
 fn normalise_degrees(degrees: i32) -> i32 {

@@ -40,11 +40,7 @@ pub fn generate_image(
 ) -> Result<Derivatives, MediaError> {
     crate::discover::check_not_empty(path)?;
     let decoded = decode_image(path, mime, settings.preview_size, limits)?;
-    let orientation = if decoded.already_oriented {
-        None
-    } else {
-        orientation
-    };
+    let orientation = if decoded.already_oriented { None } else { orientation };
     // Full size as seen: libheif's output is already upright; otherwise the stored size,
     // swapped when the orientation turns the image a quarter.
     let (width, height) = if decoded.already_oriented {
@@ -58,11 +54,7 @@ pub fn generate_image(
 }
 
 /// Preview, thumbnail and thumbhash of a video, from a representative frame turned upright.
-pub fn generate_video(
-    path: &Path,
-    settings: &ThumbnailSettings,
-    limits: &Limits,
-) -> Result<Derivatives, MediaError> {
+pub fn generate_video(path: &Path, settings: &ThumbnailSettings, limits: &Limits) -> Result<Derivatives, MediaError> {
     crate::discover::check_not_empty(path)?;
     let decoded = decode_poster_frame(path, limits)?;
     let (width, height) = decoded.pixels.dimensions();

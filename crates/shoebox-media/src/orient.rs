@@ -6,10 +6,7 @@ use image::metadata::Orientation;
 
 /// Applies EXIF orientation `1..=8`; anything else leaves the image as it is.
 pub fn apply_exif_orientation(image: RgbImage, orientation: Option<u16>) -> RgbImage {
-    let Some(orientation) = orientation
-        .and_then(|o| u8::try_from(o).ok())
-        .and_then(Orientation::from_exif)
-    else {
+    let Some(orientation) = orientation.and_then(|o| u8::try_from(o).ok()).and_then(Orientation::from_exif) else {
         return image;
     };
     let mut dynamic = image::DynamicImage::ImageRgb8(image);

@@ -16,11 +16,7 @@ pub fn fit_short_side(width: u32, height: u32, short_side: u32) -> (u32, u32) {
     }
     let scale = f64::from(short_side) / f64::from(short);
     let scaled = |side: u32| {
-        if side == short {
-            short_side
-        } else {
-            ((f64::from(side) * scale).round() as u32).max(1)
-        }
+        if side == short { short_side } else { ((f64::from(side) * scale).round() as u32).max(1) }
     };
     (scaled(width), scaled(height))
 }
@@ -33,11 +29,7 @@ pub fn fit_inside(width: u32, height: u32, max: u32) -> (u32, u32) {
     }
     let scale = f64::from(max) / f64::from(long);
     let scaled = |side: u32| {
-        if side == long {
-            max
-        } else {
-            ((f64::from(side) * scale).round() as u32).max(1)
-        }
+        if side == long { max } else { ((f64::from(side) * scale).round() as u32).max(1) }
     };
     (scaled(width), scaled(height))
 }

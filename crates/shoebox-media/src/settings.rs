@@ -10,9 +10,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_pixels: 250_000_000,
-        }
+        Limits { max_pixels: 250_000_000 }
     }
 }
 
@@ -20,16 +18,10 @@ impl Limits {
     /// Fails with `TooLarge` when `width × height` exceeds the limit.
     pub fn check(&self, width: u32, height: u32) -> Result<(), crate::MediaError> {
         if u64::from(width) * u64::from(height) > self.max_pixels {
-            return Err(crate::MediaError::TooLarge {
-                width,
-                height,
-                max_pixels: self.max_pixels,
-            });
+            return Err(crate::MediaError::TooLarge { width, height, max_pixels: self.max_pixels });
         }
         if width == 0 || height == 0 {
-            return Err(crate::MediaError::corrupt(format!(
-                "image has no pixels ({width}×{height})"
-            )));
+            return Err(crate::MediaError::corrupt(format!("image has no pixels ({width}×{height})")));
         }
         Ok(())
     }
@@ -48,12 +40,7 @@ pub struct ThumbnailSettings {
 
 impl Default for ThumbnailSettings {
     fn default() -> Self {
-        ThumbnailSettings {
-            preview_size: 1440,
-            preview_quality: 80,
-            thumbnail_size: 250,
-            thumbnail_quality: 80,
-        }
+        ThumbnailSettings { preview_size: 1440, preview_quality: 80, thumbnail_size: 250, thumbnail_quality: 80 }
     }
 }
 
@@ -72,11 +59,6 @@ pub struct TranscodeSettings {
 
 impl Default for TranscodeSettings {
     fn default() -> Self {
-        TranscodeSettings {
-            max_short_side: 720,
-            crf: 23,
-            preset: "faster".into(),
-            audio_bitrate: 128_000,
-        }
+        TranscodeSettings { max_short_side: 720, crf: 23, preset: "faster".into(), audio_bitrate: 128_000 }
     }
 }

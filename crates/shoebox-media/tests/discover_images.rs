@@ -14,12 +14,7 @@ fn nokia_jpeg_has_its_gps_position_camera_and_date() {
     assert_eq!(meta.make.as_deref(), Some("Nokia"));
     assert_eq!(meta.model.as_deref(), Some("Lumia 820"));
     assert_eq!((meta.width, meta.height), (Some(1278), Some(720)));
-    assert_eq!(
-        meta.date_time_original,
-        NaiveDate::from_ymd_opt(2013, 5, 10)
-            .unwrap()
-            .and_hms_opt(15, 21, 35)
-    );
+    assert_eq!(meta.date_time_original, NaiveDate::from_ymd_opt(2013, 5, 10).unwrap().and_hms_opt(15, 21, 35));
     assert_eq!(meta.offset, None);
     assert_eq!(meta.iso, Some(100));
     assert_close(meta.f_number, 2.2, 1e-6, "f-number");
@@ -35,16 +30,8 @@ fn iphone_heic_has_gps_offset_lens_and_exposure() {
     assert_close(meta.longitude, 34.976_647_222, 1e-6, "longitude");
     assert_eq!(meta.make.as_deref(), Some("Apple"));
     assert_eq!(meta.model.as_deref(), Some("iPhone 13 Pro"));
-    assert_eq!(
-        meta.lens_model.as_deref(),
-        Some("iPhone 13 Pro back dual wide camera 5.7mm f/1.5")
-    );
-    assert_eq!(
-        meta.date_time_original,
-        NaiveDate::from_ymd_opt(2023, 2, 21)
-            .unwrap()
-            .and_hms_opt(14, 33, 8)
-    );
+    assert_eq!(meta.lens_model.as_deref(), Some("iPhone 13 Pro back dual wide camera 5.7mm f/1.5"));
+    assert_eq!(meta.date_time_original, NaiveDate::from_ymd_opt(2023, 2, 21).unwrap().and_hms_opt(14, 33, 8));
     assert_eq!(meta.offset, FixedOffset::east_opt(3 * 3600));
     assert_eq!(meta.orientation, Some(1));
     assert_eq!((meta.width, meta.height), (Some(4032), Some(3024)));
@@ -65,36 +52,16 @@ fn canon_portrait_has_camera_and_lens_but_no_position() {
     assert_close(meta.f_number, 7.1, 1e-6, "f-number");
     assert_close(meta.focal_length, 85.0, 1e-6, "focal length");
     assert_eq!(meta.iso, Some(200));
-    assert_eq!(
-        meta.date_time_original,
-        NaiveDate::from_ymd_opt(2012, 12, 6)
-            .unwrap()
-            .and_hms_opt(15, 46, 1)
-    );
+    assert_eq!(meta.date_time_original, NaiveDate::from_ymd_opt(2012, 12, 6).unwrap().and_hms_opt(15, 46, 1));
     assert_eq!((meta.latitude, meta.longitude), (None, None));
 }
 
 #[test]
 fn eight_camera_makers_are_read_from_their_exif() {
     let expected = [
-        (
-            "r_canon.jpg",
-            "Canon",
-            "Canon PowerShot G1 X Mark II",
-            (2013, 12, 17),
-        ),
-        (
-            "r_casio.jpg",
-            "CASIO COMPUTER CO.,LTD.",
-            "EX-100",
-            (2014, 3, 24),
-        ),
-        (
-            "r_olympus.jpg",
-            "OLYMPUS IMAGING CORP.",
-            "STYLUS1",
-            (2013, 11, 12),
-        ),
+        ("r_canon.jpg", "Canon", "Canon PowerShot G1 X Mark II", (2013, 12, 17)),
+        ("r_casio.jpg", "CASIO COMPUTER CO.,LTD.", "EX-100", (2014, 3, 24)),
+        ("r_olympus.jpg", "OLYMPUS IMAGING CORP.", "STYLUS1", (2013, 11, 12)),
         ("r_pana.jpg", "Panasonic", "DMC-L10", (2007, 9, 15)),
         ("r_pen.jpg", "OLYMPUS IMAGING CORP.", "E-P3", (2014, 8, 23)),
         ("r_ricoh.jpg", "PENTAX RICOH IMAGING", "GR", (2013, 3, 29)),
@@ -105,11 +72,7 @@ fn eight_camera_makers_are_read_from_their_exif() {
         let meta = discover(&fixture(&format!("photos/piexif/{file}")), "image/jpeg").unwrap();
         assert_eq!(meta.make.as_deref(), Some(make), "{file}");
         assert_eq!(meta.model.as_deref(), Some(model), "{file}");
-        assert_eq!(
-            meta.date_time_original.map(|t| t.date()),
-            NaiveDate::from_ymd_opt(y, m, d),
-            "{file}"
-        );
+        assert_eq!(meta.date_time_original.map(|t| t.date()), NaiveDate::from_ymd_opt(y, m, d), "{file}");
         assert_eq!((meta.width, meta.height), (Some(80), Some(80)), "{file}");
     }
 }

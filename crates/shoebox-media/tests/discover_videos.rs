@@ -38,11 +38,7 @@ fn hevc_clip_is_recognised_and_needs_a_web_copy() {
 fn rotation_comes_from_the_display_matrix() {
     let meta = discover(&fixture("video/generated/rotated_90.mp4"), "video/mp4").unwrap();
     assert_eq!(meta.video_codec.as_deref(), Some("h264"));
-    assert_eq!(
-        (meta.width, meta.height),
-        (Some(1280), Some(720)),
-        "stored size, before rotation"
-    );
+    assert_eq!((meta.width, meta.height), (Some(1280), Some(720)), "stored size, before rotation");
     assert_eq!(meta.rotation, Some(90));
 }
 

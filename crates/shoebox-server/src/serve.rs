@@ -61,8 +61,7 @@ pub async fn send(storage: &dyn Storage, file: StoredFile<'_>, request: &HeaderM
 
     let (status, length) = match &range {
         Some(range) => {
-            builder = builder
-                .header(header::CONTENT_RANGE, format!("bytes {}-{}/{total}", range.start(), range.end()));
+            builder = builder.header(header::CONTENT_RANGE, format!("bytes {}-{}/{total}", range.start(), range.end()));
             (StatusCode::PARTIAL_CONTENT, range.end() - range.start() + 1)
         }
         None => (StatusCode::OK, total),
@@ -81,7 +80,13 @@ fn content_disposition(name: &str) -> HeaderValue {
         name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
     let encoded: String = name
         .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect();
     HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"))
         .unwrap_or_else(|_| HeaderValue::from_static("attachment"))

@@ -48,10 +48,20 @@ async fn login_returns_immichs_body_and_the_token_works_in_every_form() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::CREATED);
-    let cookie = response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect::<Vec<_>>();
+    let cookie =
+        response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect::<Vec<_>>();
     assert!(cookie.iter().any(|c| c.starts_with("immich_access_token=") && c.contains("HttpOnly")), "{cookie:?}");
     let body: Value = response.json().await.unwrap();
-    for field in ["accessToken", "userId", "userEmail", "name", "isAdmin", "profileImagePath", "shouldChangePassword", "isOnboarded"] {
+    for field in [
+        "accessToken",
+        "userId",
+        "userEmail",
+        "name",
+        "isAdmin",
+        "profileImagePath",
+        "shouldChangePassword",
+        "isOnboarded",
+    ] {
         assert!(body.get(field).is_some(), "login response lacks {field}");
     }
     let token = body["accessToken"].as_str().unwrap();

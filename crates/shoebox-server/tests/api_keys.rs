@@ -28,8 +28,16 @@ async fn a_key_authenticates_until_it_is_deleted() {
 
     let me = server.http.get(server.api("/users/me")).header("x-api-key", &secret).send().await.unwrap();
     assert_eq!(me.status(), StatusCode::OK);
-    let current: Value =
-        server.http.get(server.api("/api-keys/me")).header("x-api-key", &secret).send().await.unwrap().json().await.unwrap();
+    let current: Value = server
+        .http
+        .get(server.api("/api-keys/me"))
+        .header("x-api-key", &secret)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(current["permissions"], json!(["all"]));
     assert_eq!(current["id"], id.as_str());
 
@@ -63,7 +71,8 @@ async fn a_key_can_do_only_what_it_was_granted() {
         .part("assetData", reqwest::multipart::Part::bytes(jpeg(1)).file_name("a.jpg"))
         .text("fileCreatedAt", "2024-01-01T00:00:00Z")
         .text("fileModifiedAt", "2024-01-01T00:00:00Z");
-    let upload = server.http.post(server.api("/assets")).header("x-api-key", &read_only).multipart(form).send().await.unwrap();
+    let upload =
+        server.http.post(server.api("/assets")).header("x-api-key", &read_only).multipart(form).send().await.unwrap();
     let message = expect_error(upload, StatusCode::FORBIDDEN).await;
     assert!(message.contains("asset.upload"), "{message}");
     assert_eq!(server.asset_rows().await, 0);
@@ -88,6 +97,7 @@ async fn unknown_permissions_and_foreign_keys_are_refused() {
 
     let (admin_key, _) = create_key(&server, &admin, &["all"]).await;
     let bob = server.user(&admin, "bob@example.com").await;
-    let steal = server.http.delete(server.api(&format!("/api-keys/{admin_key}"))).bearer_auth(&bob).send().await.unwrap();
+    let steal =
+        server.http.delete(server.api(&format!("/api-keys/{admin_key}"))).bearer_auth(&bob).send().await.unwrap();
     expect_error(steal, StatusCode::NOT_FOUND).await;
 }

@@ -15,7 +15,10 @@ async fn months_newest_first_with_counts_and_columnar_assets() {
     let january = server.upload_new(&token, "c.jpg", jpeg(3), "2023-01-15T12:00:00Z").await;
 
     let buckets: Value = server.get(&token, "/timeline/buckets").await.json().await.unwrap();
-    assert_eq!(buckets, json!([{ "timeBucket": "2024-03-01", "count": 2 }, { "timeBucket": "2023-01-01", "count": 1 }]));
+    assert_eq!(
+        buckets,
+        json!([{ "timeBucket": "2024-03-01", "count": 2 }, { "timeBucket": "2023-01-01", "count": 1 }])
+    );
 
     let march: Value = server.get(&token, "/timeline/bucket?timeBucket=2024-03-01").await.json().await.unwrap();
     assert_eq!(march["id"], json!([march_late, march_early]), "newest first");
@@ -109,7 +112,11 @@ async fn thumbnails_are_not_found_until_the_worker_makes_them() {
     let token = server.admin().await;
     let id = server.upload_new(&token, "a.jpg", jpeg(20), "2024-05-01T00:00:00Z").await;
     for size in ["thumbnail", "preview"] {
-        let message = expect_error(server.get(&token, &format!("/assets/{id}/thumbnail?size={size}")).await, StatusCode::NOT_FOUND).await;
+        let message = expect_error(
+            server.get(&token, &format!("/assets/{id}/thumbnail?size={size}")).await,
+            StatusCode::NOT_FOUND,
+        )
+        .await;
         assert!(message.contains("not generated yet"), "{message}");
     }
     expect_error(server.get(&token, &format!("/assets/{id}/thumbnail?size=huge")).await, StatusCode::BAD_REQUEST).await;
@@ -118,9 +125,14 @@ async fn thumbnails_are_not_found_until_the_worker_makes_them() {
     let key = format!("thumbs/{id}-preview.jpeg");
     std::fs::create_dir_all(server.data_dir.path().join("thumbs")).unwrap();
     std::fs::write(server.data_dir.path().join(&key), jpeg(21)).unwrap();
-    shoebox_db::assets::upsert_file(&server.ctx.db, id.parse().unwrap(), shoebox_core::domain::AssetFileKind::Preview, &key)
-        .await
-        .unwrap();
+    shoebox_db::assets::upsert_file(
+        &server.ctx.db,
+        id.parse().unwrap(),
+        shoebox_core::domain::AssetFileKind::Preview,
+        &key,
+    )
+    .await
+    .unwrap();
     let preview = server.get(&token, &format!("/assets/{id}/thumbnail?size=preview")).await;
     assert_eq!(preview.status(), StatusCode::OK);
     assert_eq!(preview.headers()["content-type"], "image/jpeg");

@@ -101,7 +101,10 @@ async fn checksum_header_and_bulk_check_find_duplicates_in_hex_and_base64() {
         .await
         .unwrap();
     let results: Value = check.json().await.unwrap();
-    assert_eq!(results["results"][0], json!({ "id": "/photos/a.jpg", "action": "reject", "reason": "duplicate", "assetId": id, "isTrashed": false }));
+    assert_eq!(
+        results["results"][0],
+        json!({ "id": "/photos/a.jpg", "action": "reject", "reason": "duplicate", "assetId": id, "isTrashed": false })
+    );
     assert_eq!(results["results"][1]["action"], "reject");
     assert_eq!(results["results"][2], json!({ "id": "/photos/new.jpg", "action": "accept" }));
 
@@ -168,7 +171,9 @@ async fn a_cut_off_upload_leaves_no_file_and_no_row() {
     let boundary = "shoeboxboundary";
     let mut body = Vec::new();
     for (name, value) in [("fileCreatedAt", WHEN), ("fileModifiedAt", WHEN)] {
-        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes());
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
+        );
     }
     body.extend(
         format!("--{boundary}\r\nContent-Disposition: form-data; name=\"assetData\"; filename=\"cut.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n")
@@ -218,12 +223,13 @@ async fn bad_uploads_get_clear_json_errors_and_store_nothing() {
     let no_file = server.http.post(server.api("/assets")).bearer_auth(&token).multipart(no_file).send().await.unwrap();
     assert!(expect_error(no_file, StatusCode::BAD_REQUEST).await.contains("assetData"));
 
-    let no_date = reqwest::multipart::Form::new()
-        .part("assetData", reqwest::multipart::Part::bytes(jpeg(1)).file_name("a.jpg"));
+    let no_date =
+        reqwest::multipart::Form::new().part("assetData", reqwest::multipart::Part::bytes(jpeg(1)).file_name("a.jpg"));
     let no_date = server.http.post(server.api("/assets")).bearer_auth(&token).multipart(no_date).send().await.unwrap();
     assert!(expect_error(no_date, StatusCode::BAD_REQUEST).await.contains("fileCreatedAt"));
 
-    let json_body = server.http.post(server.api("/assets")).bearer_auth(&token).json(&json!({ "file": "x" })).send().await.unwrap();
+    let json_body =
+        server.http.post(server.api("/assets")).bearer_auth(&token).json(&json!({ "file": "x" })).send().await.unwrap();
     expect_error(json_body, StatusCode::BAD_REQUEST).await;
 
     let huge = server.upload(&token, "huge.jpg", [jpeg(2), vec![0u8; 30_000]].concat(), WHEN).await;
@@ -258,9 +264,14 @@ async fn another_users_assets_are_not_found() {
     let thumb_key = format!("thumbs/{id}.webp");
     std::fs::create_dir_all(server.data_dir.path().join("thumbs")).unwrap();
     std::fs::write(server.data_dir.path().join(&thumb_key), b"RIFF....WEBP").unwrap();
-    shoebox_db::assets::upsert_file(&server.ctx.db, id.parse().unwrap(), shoebox_core::domain::AssetFileKind::Thumbnail, &thumb_key)
-        .await
-        .unwrap();
+    shoebox_db::assets::upsert_file(
+        &server.ctx.db,
+        id.parse().unwrap(),
+        shoebox_core::domain::AssetFileKind::Thumbnail,
+        &thumb_key,
+    )
+    .await
+    .unwrap();
     assert_eq!(server.get(&admin, &format!("/assets/{id}/thumbnail")).await.status(), StatusCode::OK);
 
     for path in [format!("/assets/{id}"), format!("/assets/{id}/original"), format!("/assets/{id}/thumbnail")] {

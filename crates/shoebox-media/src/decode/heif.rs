@@ -11,22 +11,16 @@ use super::DecodedImage;
 use crate::{Limits, MediaError};
 
 pub fn decode_heif(path: &Path, limits: &Limits) -> Result<DecodedImage, MediaError> {
-    let path_str = path
-        .to_str()
-        .ok_or_else(|| MediaError::Unsupported("file path is not valid UTF-8".into()))?;
+    let path_str = path.to_str().ok_or_else(|| MediaError::Unsupported("file path is not valid UTF-8".into()))?;
     let library = LibHeif::new();
-    let context = HeifContext::read_from_file(path_str)
-        .map_err(|e| heif_error("cannot read the HEIF container", &e))?;
-    let handle = context
-        .primary_image_handle()
-        .map_err(|e| heif_error("no primary image", &e))?;
+    let context =
+        HeifContext::read_from_file(path_str).map_err(|e| heif_error("cannot read the HEIF container", &e))?;
+    let handle = context.primary_image_handle().map_err(|e| heif_error("no primary image", &e))?;
     // Displayed size (after irot); ispe is the size as stored.
     let (width, height) = (handle.width(), handle.height());
     limits.check(width, height)?;
-    let stored = (
-        u32::try_from(handle.ispe_width()).unwrap_or(width),
-        u32::try_from(handle.ispe_height()).unwrap_or(height),
-    );
+    let stored =
+        (u32::try_from(handle.ispe_width()).unwrap_or(width), u32::try_from(handle.ispe_height()).unwrap_or(height));
 
     let mut options = DecodingOptions::new();
     if let Some(options) = options.as_mut() {
@@ -37,36 +31,22 @@ pub fn decode_heif(path: &Path, limits: &Limits) -> Result<DecodedImage, MediaEr
     let image = library
         .decode(&handle, ColorSpace::Rgb(RgbChroma::Rgb), options)
         .map_err(|e| heif_error("cannot decode the image", &e))?;
-    let plane = image
-        .planes()
-        .interleaved
-        .ok_or_else(|| MediaError::corrupt("libheif returned no RGB plane"))?;
+    let plane = image.planes().interleaved.ok_or_else(|| MediaError::corrupt("libheif returned no RGB plane"))?;
     let row_bytes = plane.width as usize * 3;
     let mut pixels = Vec::with_capacity(row_bytes * plane.height as usize);
     for row in plane.data.chunks(plane.stride).take(plane.height as usize) {
-        pixels.extend_from_slice(
-            row.get(..row_bytes)
-                .ok_or_else(|| MediaError::corrupt("short HEIF row"))?,
-        );
+        pixels.extend_from_slice(row.get(..row_bytes).ok_or_else(|| MediaError::corrupt("short HEIF row"))?);
     }
     let pixels = RgbImage::from_raw(plane.width, plane.height, pixels)
         .ok_or_else(|| MediaError::corrupt("libheif returned a truncated image"))?;
-    Ok(DecodedImage {
-        pixels,
-        stored_width: stored.0,
-        stored_height: stored.1,
-        already_oriented: true,
-    })
+    Ok(DecodedImage { pixels, stored_width: stored.0, stored_height: stored.1, already_oriented: true })
 }
 
 fn heif_error(context: &str, error: &libheif_rs::HeifError) -> MediaError {
     let message = format!("{context}: {error}");
     use libheif_rs::{HeifErrorCode, HeifErrorSubCode};
     if matches!(error.code, HeifErrorCode::UnsupportedFeature)
-        || matches!(
-            error.sub_code,
-            HeifErrorSubCode::UnsupportedCodec | HeifErrorSubCode::NoMatchingDecoderInstalled
-        )
+        || matches!(error.sub_code, HeifErrorSubCode::UnsupportedCodec | HeifErrorSubCode::NoMatchingDecoderInstalled)
     {
         MediaError::Unsupported(format!("HEIF/AVIF {message}"))
     } else {

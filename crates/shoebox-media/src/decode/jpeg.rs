@@ -11,23 +11,13 @@ use super::DecodedImage;
 use crate::{Limits, MediaError};
 
 /// DCT reductions with SIMD code paths in libjpeg-turbo, largest reduction first.
-const FAST_SCALES: [ScalingFactor; 3] = [
-    ScalingFactor::ONE_EIGHTH,
-    ScalingFactor::ONE_QUARTER,
-    ScalingFactor::ONE_HALF,
-];
+const FAST_SCALES: [ScalingFactor; 3] =
+    [ScalingFactor::ONE_EIGHTH, ScalingFactor::ONE_QUARTER, ScalingFactor::ONE_HALF];
 
-pub fn decode_jpeg(
-    path: &Path,
-    min_short_side: u32,
-    limits: &Limits,
-) -> Result<DecodedImage, MediaError> {
+pub fn decode_jpeg(path: &Path, min_short_side: u32, limits: &Limits) -> Result<DecodedImage, MediaError> {
     let data = std::fs::read(path)?;
-    let mut decompressor =
-        Decompressor::new().map_err(|e| MediaError::Encode(format!("libjpeg-turbo: {e}")))?;
-    let header = decompressor
-        .read_header(&data)
-        .map_err(|e| jpeg_error(&e))?;
+    let mut decompressor = Decompressor::new().map_err(|e| MediaError::Encode(format!("libjpeg-turbo: {e}")))?;
+    let header = decompressor.read_header(&data).map_err(|e| jpeg_error(&e))?;
     let (width, height) = (dimension(header.width)?, dimension(header.height)?);
     limits.check(width, height)?;
 
@@ -44,9 +34,7 @@ pub fn decode_jpeg(
             .find(|s| s.scale(header.width.min(header.height)) >= min_short_side as usize)
             .unwrap_or(ScalingFactor::ONE)
     };
-    decompressor
-        .set_scaling_factor(scale)
-        .map_err(|e| jpeg_error(&e))?;
+    decompressor.set_scaling_factor(scale).map_err(|e| jpeg_error(&e))?;
     let scaled = header.scaled(scale);
     let mut image = Image {
         pixels: vec![0u8; 3 * scaled.width * scaled.height],
@@ -61,23 +49,13 @@ pub fn decode_jpeg(
         }
         tracing::debug!(path = %path.display(), %error, "JPEG decoded with a warning");
     }
-    let pixels = RgbImage::from_raw(
-        dimension(scaled.width)?,
-        dimension(scaled.height)?,
-        image.pixels,
-    )
-    .ok_or_else(|| MediaError::corrupt("JPEG decoder returned a buffer of the wrong size"))?;
-    Ok(DecodedImage {
-        pixels,
-        stored_width: width,
-        stored_height: height,
-        already_oriented: false,
-    })
+    let pixels = RgbImage::from_raw(dimension(scaled.width)?, dimension(scaled.height)?, image.pixels)
+        .ok_or_else(|| MediaError::corrupt("JPEG decoder returned a buffer of the wrong size"))?;
+    Ok(DecodedImage { pixels, stored_width: width, stored_height: height, already_oriented: false })
 }
 
 fn dimension(value: usize) -> Result<u32, MediaError> {
-    u32::try_from(value)
-        .map_err(|_| MediaError::corrupt(format!("impossible JPEG dimension {value}")))
+    u32::try_from(value).map_err(|_| MediaError::corrupt(format!("impossible JPEG dimension {value}")))
 }
 
 /// libjpeg reports recoverable problems as warnings after decoding every pixel. Stray bytes

@@ -42,12 +42,7 @@ enum ImageKind {
 
 /// Decodes an image so that its short side is at least `min_short_side` (or its full size if
 /// smaller). `mime` is only used in error messages; the bytes decide the decoder.
-pub fn decode_image(
-    path: &Path,
-    mime: &str,
-    min_short_side: u32,
-    limits: &Limits,
-) -> Result<DecodedImage, MediaError> {
+pub fn decode_image(path: &Path, mime: &str, min_short_side: u32, limits: &Limits) -> Result<DecodedImage, MediaError> {
     match sniff(path)? {
         ImageKind::Jpeg => jpeg::decode_jpeg(path, min_short_side, limits),
         ImageKind::Heif => heif::decode_heif(path, limits),
@@ -63,13 +58,9 @@ fn sniff(path: &Path) -> Result<ImageKind, MediaError> {
     }
     Ok(match infer::get(&head).map(|kind| kind.mime_type()) {
         Some("image/jpeg") => ImageKind::Jpeg,
-        Some(
-            "image/heif"
-            | "image/heic"
-            | "image/heif-sequence"
-            | "image/heic-sequence"
-            | "image/avif",
-        ) => ImageKind::Heif,
+        Some("image/heif" | "image/heic" | "image/heif-sequence" | "image/heic-sequence" | "image/avif") => {
+            ImageKind::Heif
+        }
         _ => ImageKind::Other,
     })
 }

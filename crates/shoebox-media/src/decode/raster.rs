@@ -15,18 +15,11 @@ const MAX_BYTES_PER_PIXEL: u64 = 16;
 pub fn decode_raster(path: &Path, mime: &str, limits: &Limits) -> Result<DecodedImage, MediaError> {
     let mut reader = ImageReader::open(path)?.with_guessed_format()?;
     if reader.format().is_none() {
-        return Err(MediaError::corrupt(format!(
-            "the file's content is not a recognised image (declared as {mime})"
-        )));
+        return Err(MediaError::corrupt(format!("the file's content is not a recognised image (declared as {mime})")));
     }
     // Header first: a bomb is refused here, before the decoder exists.
     let (width, height) = imagesize::size(path)
-        .map(|s| {
-            (
-                u32::try_from(s.width).unwrap_or(u32::MAX),
-                u32::try_from(s.height).unwrap_or(u32::MAX),
-            )
-        })
+        .map(|s| (u32::try_from(s.width).unwrap_or(u32::MAX), u32::try_from(s.height).unwrap_or(u32::MAX)))
         .unwrap_or((0, 0));
     if width > 0 && height > 0 {
         limits.check(width, height)?;
@@ -39,14 +32,8 @@ pub fn decode_raster(path: &Path, mime: &str, limits: &Limits) -> Result<Decoded
     let (width, height) = decoder.dimensions();
     limits.check(width, height)?;
     let image = DynamicImage::from_decoder(decoder).map_err(|e| image_error(mime, e))?;
-    let pixels = flatten_to_rgb(image)
-        .ok_or_else(|| MediaError::corrupt("decoded image of the wrong size"))?;
-    Ok(DecodedImage {
-        pixels,
-        stored_width: width,
-        stored_height: height,
-        already_oriented: false,
-    })
+    let pixels = flatten_to_rgb(image).ok_or_else(|| MediaError::corrupt("decoded image of the wrong size"))?;
+    Ok(DecodedImage { pixels, stored_width: width, stored_height: height, already_oriented: false })
 }
 
 /// RGB pixels; transparent areas become white, as they look on the web gallery's background.
@@ -74,9 +61,7 @@ fn image_error(mime: &str, error: ImageError) -> MediaError {
         }
         ImageError::IoError(io) => MediaError::Io(io),
         ImageError::Unsupported(e) => MediaError::Unsupported(format!("{mime}: {e}")),
-        ImageError::Limits(e) => {
-            MediaError::corrupt(format!("{mime} needs more memory than allowed: {e}"))
-        }
+        ImageError::Limits(e) => MediaError::corrupt(format!("{mime} needs more memory than allowed: {e}")),
         other => MediaError::corrupt(format!("cannot decode {mime}: {other}")),
     }
 }

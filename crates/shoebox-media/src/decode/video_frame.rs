@@ -25,27 +25,13 @@ const BLACK_FRAME_MEAN: f64 = 12.0;
 pub fn decode_poster_frame(path: &Path, limits: &Limits) -> Result<DecodedImage, MediaError> {
     let probe = open_input(path)?;
     crate::discover::video::refuse_still_images(&probe)?;
-    let stream = probe
-        .streams()
-        .best(Type::Video)
-        .ok_or_else(|| MediaError::corrupt("the file has no video stream"))?;
+    let stream =
+        probe.streams().best(Type::Video).ok_or_else(|| MediaError::corrupt("the file has no video stream"))?;
     // SAFETY: codecpar is valid while the stream is.
-    let (width, height) = unsafe {
-        (
-            (*stream.parameters().as_ptr()).width,
-            (*stream.parameters().as_ptr()).height,
-        )
-    };
-    limits.check(
-        u32::try_from(width).unwrap_or(0),
-        u32::try_from(height).unwrap_or(0),
-    )?;
+    let (width, height) = unsafe { ((*stream.parameters().as_ptr()).width, (*stream.parameters().as_ptr()).height) };
+    limits.check(u32::try_from(width).unwrap_or(0), u32::try_from(height).unwrap_or(0))?;
     let rotation = display_rotation(&stream);
-    let duration_s = if probe.duration() > 0 {
-        probe.duration() as f64 / 1e6
-    } else {
-        0.0
-    };
+    let duration_s = if probe.duration() > 0 { probe.duration() as f64 / 1e6 } else { 0.0 };
     drop(probe);
 
     let first_choice = (duration_s * 0.1).max(duration_s.min(2.0) / 2.0);
@@ -67,18 +53,14 @@ pub fn decode_poster_frame(path: &Path, limits: &Limits) -> Result<DecodedImage,
 /// The first frame at or after `seconds` (or the last frame of a shorter clip), as RGB.
 fn frame_at(path: &Path, seconds: f64) -> Result<RgbImage, MediaError> {
     let mut input = open_input(path)?;
-    let stream = input
-        .streams()
-        .best(Type::Video)
-        .ok_or_else(|| MediaError::corrupt("the file has no video stream"))?;
+    let stream =
+        input.streams().best(Type::Video).ok_or_else(|| MediaError::corrupt("the file has no video stream"))?;
     let stream_index = stream.index();
     let time_base = f64::from(stream.time_base());
     let context = ffmpeg_next::codec::context::Context::from_parameters(stream.parameters())
         .map_err(processing_error("reading the video stream parameters"))?;
     let mut decoder = context.decoder().video().map_err(|e| match e {
-        ffmpeg_next::Error::DecoderNotFound => {
-            MediaError::Unsupported("no decoder for this video codec".into())
-        }
+        ffmpeg_next::Error::DecoderNotFound => MediaError::Unsupported("no decoder for this video codec".into()),
         other => processing_error("opening the video decoder")(other),
     })?;
 
@@ -88,28 +70,23 @@ fn frame_at(path: &Path, seconds: f64) -> Result<RgbImage, MediaError> {
     if target_us > 0 && input.seek(target_us, ..target_us + 1).is_err() {
         tracing::debug!(path = %path.display(), "seek failed; decoding from the start");
     }
-    let target_pts = if time_base > 0.0 {
-        (seconds / time_base) as i64
-    } else {
-        0
-    };
+    let target_pts = if time_base > 0.0 { (seconds / time_base) as i64 } else { 0 };
 
     let mut decoded = VideoFrame::empty();
     let mut best: Option<VideoFrame> = None;
     let mut frames_seen = 0usize;
     let mut done = false;
-    let mut take_frames =
-        |decoder: &mut ffmpeg_next::decoder::Video, best: &mut Option<VideoFrame>| -> bool {
-            while decoder.receive_frame(&mut decoded).is_ok() {
-                frames_seen += 1;
-                let reached = decoded.timestamp().is_none_or(|ts| ts >= target_pts);
-                *best = Some(decoded.clone());
-                if reached || frames_seen >= MAX_FRAMES_AFTER_SEEK {
-                    return true;
-                }
+    let mut take_frames = |decoder: &mut ffmpeg_next::decoder::Video, best: &mut Option<VideoFrame>| -> bool {
+        while decoder.receive_frame(&mut decoded).is_ok() {
+            frames_seen += 1;
+            let reached = decoded.timestamp().is_none_or(|ts| ts >= target_pts);
+            *best = Some(decoded.clone());
+            if reached || frames_seen >= MAX_FRAMES_AFTER_SEEK {
+                return true;
             }
-            false
-        };
+        }
+        false
+    };
     for (packet_stream, packet) in input.packets() {
         if packet_stream.index() != stream_index {
             continue;
@@ -133,49 +110,27 @@ fn frame_at(path: &Path, seconds: f64) -> Result<RgbImage, MediaError> {
 
 fn to_rgb(frame: &VideoFrame) -> Result<RgbImage, MediaError> {
     let (width, height) = (frame.width(), frame.height());
-    let mut scaler = Scaler::get(
-        frame.format(),
-        width,
-        height,
-        Pixel::RGB24,
-        width,
-        height,
-        Flags::BICUBIC,
-    )
-    .map_err(processing_error("setting up the pixel format conversion"))?;
+    let mut scaler = Scaler::get(frame.format(), width, height, Pixel::RGB24, width, height, Flags::BICUBIC)
+        .map_err(processing_error("setting up the pixel format conversion"))?;
     let mut rgb = VideoFrame::empty();
-    scaler
-        .run(frame, &mut rgb)
-        .map_err(processing_error("converting the frame to RGB"))?;
+    scaler.run(frame, &mut rgb).map_err(processing_error("converting the frame to RGB"))?;
     let row_bytes = width as usize * 3;
     let stride = rgb.stride(0);
     let data = rgb.data(0);
     let mut pixels = Vec::with_capacity(row_bytes * height as usize);
     for y in 0..height as usize {
-        let row = data
-            .get(y * stride..y * stride + row_bytes)
-            .ok_or_else(|| MediaError::corrupt("short video frame"))?;
+        let row =
+            data.get(y * stride..y * stride + row_bytes).ok_or_else(|| MediaError::corrupt("short video frame"))?;
         pixels.extend_from_slice(row);
     }
-    RgbImage::from_raw(width, height, pixels)
-        .ok_or_else(|| MediaError::corrupt("video frame of the wrong size"))
+    RgbImage::from_raw(width, height, pixels).ok_or_else(|| MediaError::corrupt("video frame of the wrong size"))
 }
 
 /// Average of all channels over a sparse grid of pixels.
 fn mean_brightness(image: &RgbImage) -> f64 {
     let step = ((image.width() as usize * image.height() as usize) / 4096).max(1);
-    let (sum, count) = image
-        .pixels()
-        .step_by(step)
-        .fold((0u64, 0u64), |(sum, count), p| {
-            (
-                sum + u64::from(p.0[0]) + u64::from(p.0[1]) + u64::from(p.0[2]),
-                count + 3,
-            )
-        });
-    if count == 0 {
-        0.0
-    } else {
-        sum as f64 / count as f64
-    }
+    let (sum, count) = image.pixels().step_by(step).fold((0u64, 0u64), |(sum, count), p| {
+        (sum + u64::from(p.0[0]) + u64::from(p.0[1]) + u64::from(p.0[2]), count + 3)
+    });
+    if count == 0 { 0.0 } else { sum as f64 / count as f64 }
 }

@@ -46,56 +46,28 @@ pub(crate) fn read_exif(path: &Path) -> Option<Exif> {
 }
 
 pub(crate) fn apply_exif(exif: &Exif, meta: &mut MediaMetadata) {
-    let text = |tag| {
-        exif.get(tag)
-            .and_then(EntryValue::as_str)
-            .map(clean_text)
-            .filter(|s| !s.is_empty())
-    };
-    let number = |tag| {
-        exif.get(tag)
-            .and_then(EntryValue::try_as_float)
-            .filter(|v| v.is_finite())
-    };
+    let text = |tag| exif.get(tag).and_then(EntryValue::as_str).map(clean_text).filter(|s| !s.is_empty());
+    let number = |tag| exif.get(tag).and_then(EntryValue::try_as_float).filter(|v| v.is_finite());
 
-    meta.orientation = exif
-        .get(ExifTag::Orientation)
-        .and_then(as_u32)
-        .and_then(|v| u16::try_from(v).ok());
+    meta.orientation = exif.get(ExifTag::Orientation).and_then(as_u32).and_then(|v| u16::try_from(v).ok());
     meta.orientation = meta.orientation.filter(|o| (1..=8).contains(o));
     meta.make = text(ExifTag::Make);
     meta.model = text(ExifTag::Model);
     meta.lens_model = text(ExifTag::LensModel);
     meta.description = text(ExifTag::ImageDescription);
-    meta.exposure_time = exif
-        .get(ExifTag::ExposureTime)
-        .and_then(format_exposure_time);
+    meta.exposure_time = exif.get(ExifTag::ExposureTime).and_then(format_exposure_time);
     meta.f_number = number(ExifTag::FNumber).filter(|v| *v > 0.0);
     meta.focal_length = number(ExifTag::FocalLength).filter(|v| *v > 0.0);
-    meta.iso = exif
-        .get(ExifTag::ISOSpeedRatings)
-        .and_then(as_u32)
-        .filter(|v| *v > 0);
-    meta.rating = exif
-        .get_by_code(IfdIndex::MAIN, RATING_TAG)
-        .and_then(as_u32)
-        .map(|v| v.min(5) as i32);
+    meta.iso = exif.get(ExifTag::ISOSpeedRatings).and_then(as_u32).filter(|v| *v > 0);
+    meta.rating = exif.get_by_code(IfdIndex::MAIN, RATING_TAG).and_then(as_u32).map(|v| v.min(5) as i32);
 
-    let taken = exif
-        .get(ExifTag::DateTimeOriginal)
-        .or_else(|| exif.get(ExifTag::CreateDate));
+    let taken = exif.get(ExifTag::DateTimeOriginal).or_else(|| exif.get(ExifTag::CreateDate));
     if let Some(taken) = taken.and_then(EntryValue::as_datetime) {
         meta.date_time_original = Some(taken.into_naive()).filter(plausible_date);
-        meta.offset = taken
-            .aware()
-            .map(|dt| *dt.offset())
-            .filter(|_| meta.date_time_original.is_some());
+        meta.offset = taken.aware().map(|dt| *dt.offset()).filter(|_| meta.date_time_original.is_some());
     }
-    meta.modify_date = exif
-        .get(ExifTag::ModifyDate)
-        .and_then(EntryValue::as_datetime)
-        .map(|d| d.into_naive())
-        .filter(plausible_date);
+    meta.modify_date =
+        exif.get(ExifTag::ModifyDate).and_then(EntryValue::as_datetime).map(|d| d.into_naive()).filter(plausible_date);
 
     if let Some(gps) = exif.gps_info() {
         set_position(meta, gps.latitude_decimal(), gps.longitude_decimal());
@@ -104,11 +76,7 @@ pub(crate) fn apply_exif(exif: &Exif, meta: &mut MediaMetadata) {
 
 /// Stores a GPS position if it is a real one: within range and not the 0,0 of a camera that
 /// had no fix.
-pub(crate) fn set_position(
-    meta: &mut MediaMetadata,
-    latitude: Option<f64>,
-    longitude: Option<f64>,
-) {
+pub(crate) fn set_position(meta: &mut MediaMetadata, latitude: Option<f64>, longitude: Option<f64>) {
     if let (Some(lat), Some(lon)) = (latitude, longitude)
         && lat.is_finite()
         && lon.is_finite()
@@ -139,36 +107,28 @@ fn format_exposure_time(value: &EntryValue) -> Option<String> {
     let seconds = value.try_as_float().filter(|s| s.is_finite() && *s > 0.0)?;
     if seconds >= 1.0 {
         let rounded = (seconds * 10.0).round() / 10.0;
-        return Some(if rounded.fract() == 0.0 {
-            format!("{rounded:.0}")
-        } else {
-            format!("{rounded}")
-        });
+        return Some(if rounded.fract() == 0.0 { format!("{rounded:.0}") } else { format!("{rounded}") });
     }
     Some(format!("1/{}", (1.0 / seconds).round()))
 }
 
 /// EXIF strings are often padded with NULs and spaces.
 fn clean_text(s: &str) -> String {
-    s.trim_matches(|c: char| c == '\0' || c.is_whitespace())
-        .to_string()
+    s.trim_matches(|c: char| c == '\0' || c.is_whitespace()).to_string()
 }
 
 /// XMP-only fields: star rating and the GPano projection of panoramas.
 fn apply_xmp(path: &Path, meta: &mut MediaMetadata) -> Result<(), MediaError> {
     let mut head = Vec::new();
-    std::fs::File::open(path)?
-        .take(XMP_SEARCH_BYTES)
-        .read_to_end(&mut head)?;
+    std::fs::File::open(path)?.take(XMP_SEARCH_BYTES).read_to_end(&mut head)?;
     let Some(start) = find(&head, b"<x:xmpmeta") else {
         return Ok(());
     };
     let end = find(&head[start..], b"</x:xmpmeta>").map_or(head.len(), |e| start + e);
     let xmp = String::from_utf8_lossy(&head[start..end]);
     if meta.rating.is_none() {
-        meta.rating = xmp_value(&xmp, "xmp:Rating")
-            .and_then(|v| v.parse::<f64>().ok())
-            .map(|v| v.clamp(-1.0, 5.0) as i32);
+        meta.rating =
+            xmp_value(&xmp, "xmp:Rating").and_then(|v| v.parse::<f64>().ok()).map(|v| v.clamp(-1.0, 5.0) as i32);
     }
     meta.projection_type = xmp_value(&xmp, "GPano:ProjectionType").map(|v| v.to_ascii_uppercase());
     Ok(())
@@ -199,36 +159,18 @@ mod tests {
 
     #[test]
     fn exposure_times_read_like_a_camera_display() {
-        assert_eq!(
-            format_exposure_time(&EntryValue::URational(URational::new(1, 250))).as_deref(),
-            Some("1/250")
-        );
-        assert_eq!(
-            format_exposure_time(&EntryValue::URational(URational::new(10, 600))).as_deref(),
-            Some("1/60")
-        );
-        assert_eq!(
-            format_exposure_time(&EntryValue::URational(URational::new(2, 1))).as_deref(),
-            Some("2")
-        );
-        assert_eq!(
-            format_exposure_time(&EntryValue::URational(URational::new(5, 2))).as_deref(),
-            Some("2.5")
-        );
-        assert_eq!(
-            format_exposure_time(&EntryValue::URational(URational::new(1, 0))),
-            None
-        );
+        assert_eq!(format_exposure_time(&EntryValue::URational(URational::new(1, 250))).as_deref(), Some("1/250"));
+        assert_eq!(format_exposure_time(&EntryValue::URational(URational::new(10, 600))).as_deref(), Some("1/60"));
+        assert_eq!(format_exposure_time(&EntryValue::URational(URational::new(2, 1))).as_deref(), Some("2"));
+        assert_eq!(format_exposure_time(&EntryValue::URational(URational::new(5, 2))).as_deref(), Some("2.5"));
+        assert_eq!(format_exposure_time(&EntryValue::URational(URational::new(1, 0))), None);
     }
 
     #[test]
     fn xmp_properties_as_attributes_and_elements() {
         let xmp = r#"<x:xmpmeta><rdf:Description xmp:Rating="4" GPano:ProjectionType="equirectangular"/></x:xmpmeta>"#;
         assert_eq!(xmp_value(xmp, "xmp:Rating"), Some("4"));
-        assert_eq!(
-            xmp_value(xmp, "GPano:ProjectionType"),
-            Some("equirectangular")
-        );
+        assert_eq!(xmp_value(xmp, "GPano:ProjectionType"), Some("equirectangular"));
         let xmp = "<x:xmpmeta><xmp:Rating>5</xmp:Rating></x:xmpmeta>";
         assert_eq!(xmp_value(xmp, "xmp:Rating"), Some("5"));
         assert_eq!(xmp_value(xmp, "GPano:ProjectionType"), None);

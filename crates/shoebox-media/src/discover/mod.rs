@@ -58,26 +58,16 @@ pub struct MediaMetadata {
 /// everything else is treated as an image.
 pub fn discover(path: &Path, mime: &str) -> Result<MediaMetadata, MediaError> {
     check_not_empty(path)?;
-    if mime.starts_with("video/") {
-        video::discover_video(path)
-    } else {
-        exif::discover_image(path, mime)
-    }
+    if mime.starts_with("video/") { video::discover_video(path) } else { exif::discover_image(path, mime) }
 }
 
 /// Whether a video needs a web-playable copy: anything but H.264 video with AAC, MP3 or no
 /// audio in an MP4/MOV container.
 pub fn needs_transcode(meta: &MediaMetadata) -> bool {
     let video_ok = meta.video_codec.as_deref() == Some("h264");
-    let audio_ok = matches!(
-        meta.audio_codec.as_deref(),
-        None | Some("aac") | Some("mp3")
-    );
+    let audio_ok = matches!(meta.audio_codec.as_deref(), None | Some("aac") | Some("mp3"));
     // FFmpeg's MP4 demuxer reports "mov,mp4,m4a,3gp,3g2,mj2" for both MP4 and MOV.
-    let container_ok = meta
-        .container
-        .as_deref()
-        .is_none_or(|c| c.split(',').any(|n| n == "mp4" || n == "mov"));
+    let container_ok = meta.container.as_deref().is_none_or(|c| c.split(',').any(|n| n == "mp4" || n == "mov"));
     !(video_ok && audio_ok && container_ok)
 }
 

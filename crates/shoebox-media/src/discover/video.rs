@@ -15,15 +15,9 @@ use crate::ffmpeg::{display_rotation, open_input};
 pub(crate) fn discover_video(path: &Path) -> Result<MediaMetadata, MediaError> {
     let input = open_input(path)?;
     refuse_still_images(&input)?;
-    let mut meta = MediaMetadata {
-        container: Some(input.format().name().to_string()),
-        ..MediaMetadata::default()
-    };
+    let mut meta = MediaMetadata { container: Some(input.format().name().to_string()), ..MediaMetadata::default() };
 
-    let video = input
-        .streams()
-        .best(Type::Video)
-        .ok_or_else(|| MediaError::corrupt("the file has no video stream"))?;
+    let video = input.streams().best(Type::Video).ok_or_else(|| MediaError::corrupt("the file has no video stream"))?;
     let parameters = video.parameters();
     meta.video_codec = Some(parameters.id().name().to_string());
     // SAFETY: codecpar is valid while the stream is; width/height are plain ints.
@@ -32,17 +26,10 @@ pub(crate) fn discover_video(path: &Path) -> Result<MediaMetadata, MediaError> {
     meta.height = u32::try_from(height).ok().filter(|h| *h > 0);
     meta.rotation = Some(display_rotation(&video));
     let rate = video.avg_frame_rate();
-    let rate = if rate.denominator() != 0 && rate.numerator() > 0 {
-        rate
-    } else {
-        video.rate()
-    };
+    let rate = if rate.denominator() != 0 && rate.numerator() > 0 { rate } else { video.rate() };
     meta.fps = (rate.denominator() != 0 && rate.numerator() > 0).then(|| f64::from(rate));
 
-    meta.audio_codec = input
-        .streams()
-        .best(Type::Audio)
-        .map(|a| a.parameters().id().name().to_string());
+    meta.audio_codec = input.streams().best(Type::Audio).map(|a| a.parameters().id().name().to_string());
 
     // Container duration (microseconds), else the video stream's.
     let duration_us = input.duration();
@@ -62,15 +49,11 @@ pub(crate) fn discover_video(path: &Path) -> Result<MediaMetadata, MediaError> {
 }
 
 /// FFmpeg also opens still images (as one-frame "videos"); a video asset must be a video.
-pub(crate) fn refuse_still_images(
-    input: &ffmpeg_next::format::context::Input,
-) -> Result<(), MediaError> {
+pub(crate) fn refuse_still_images(input: &ffmpeg_next::format::context::Input) -> Result<(), MediaError> {
     let format = input.format();
     let container = format.name();
     if container == "image2" || container.ends_with("_pipe") {
-        return Err(MediaError::corrupt(format!(
-            "this is not a video (FFmpeg reads it as {container})"
-        )));
+        return Err(MediaError::corrupt(format!("this is not a video (FFmpeg reads it as {container})")));
     }
     Ok(())
 }
@@ -90,19 +73,11 @@ fn read_track(path: &Path) -> Option<TrackInfo> {
 }
 
 fn apply_track(track: &TrackInfo, meta: &mut MediaMetadata) {
-    let text = |tag| {
-        track
-            .get(tag)
-            .and_then(EntryValue::as_str)
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-    };
+    let text =
+        |tag| track.get(tag).and_then(EntryValue::as_str).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     meta.make = text(TrackInfoTag::Make);
     meta.model = text(TrackInfoTag::Model);
-    if let Some(created) = track
-        .get(TrackInfoTag::CreateDate)
-        .and_then(EntryValue::as_datetime)
-    {
+    if let Some(created) = track.get(TrackInfoTag::CreateDate).and_then(EntryValue::as_datetime) {
         // Apple's creationdate carries the local offset; the mvhd header's date is UTC.
         let local = created.into_naive();
         if plausible_date(&local) {

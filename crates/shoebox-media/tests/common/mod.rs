@@ -13,20 +13,13 @@ pub fn fixture(relative: &str) -> PathBuf {
         )
     });
     let path = PathBuf::from(dir).join(relative);
-    assert!(
-        path.is_file(),
-        "fixture {} is missing; run deploy/local/fixtures",
-        path.display()
-    );
+    assert!(path.is_file(), "fixture {} is missing; run deploy/local/fixtures", path.display());
     path
 }
 
 pub fn assert_close(actual: Option<f64>, expected: f64, tolerance: f64, what: &str) {
     let actual = actual.unwrap_or_else(|| panic!("{what}: missing, expected {expected}"));
-    assert!(
-        (actual - expected).abs() <= tolerance,
-        "{what}: got {actual}, expected {expected} ± {tolerance}"
-    );
+    assert!((actual - expected).abs() <= tolerance, "{what}: got {actual}, expected {expected} ± {tolerance}");
 }
 
 pub fn is_jpeg(bytes: &[u8]) -> bool {
@@ -38,10 +31,7 @@ pub fn is_webp(bytes: &[u8]) -> bool {
 }
 
 /// The error of a result that must have failed, without dumping a large success value.
-pub fn expect_err<T>(
-    result: Result<T, shoebox_media::MediaError>,
-    what: &str,
-) -> shoebox_media::MediaError {
+pub fn expect_err<T>(result: Result<T, shoebox_media::MediaError>, what: &str) -> shoebox_media::MediaError {
     match result {
         Ok(_) => panic!("{what}: expected an error, but it succeeded"),
         Err(error) => error,

@@ -1,10 +1,10 @@
 //! `/api/api-keys`: create, list, read, rename and delete API keys; `/api/api-keys/me`.
 
+use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use axum::Router;
 use serde::{Deserialize, Serialize};
 use shoebox_db::api_keys::{self, ApiKey};
 use uuid::Uuid;
@@ -60,7 +60,11 @@ struct CreateKey {
     permissions: Vec<String>,
 }
 
-async fn create(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<CreateKey>) -> ApiResult<impl IntoResponse> {
+async fn create(
+    State(ctx): State<ApiContext>,
+    auth: Auth,
+    Json(body): Json<CreateKey>,
+) -> ApiResult<impl IntoResponse> {
     auth.require("apiKey.create")?;
     check_permissions(&body.permissions)?;
     // A key may not hand out more than the key that creates it holds.

@@ -1,10 +1,10 @@
 //! `/api/assets`: upload, duplicate check, read, update and delete.
 
+use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use axum::Router;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use shoebox_core::checksum;
@@ -47,7 +47,8 @@ async fn upload(
     auth.require("asset.upload")?;
     // A client that sends the checksum up front learns about a duplicate before the body moves.
     if let Some(sum) = headers.get("x-immich-checksum").and_then(|v| v.to_str().ok()) {
-        let sum = checksum::parse(sum).ok_or_else(|| ApiError::bad_request("x-immich-checksum is not a SHA-1 checksum"))?;
+        let sum =
+            checksum::parse(sum).ok_or_else(|| ApiError::bad_request("x-immich-checksum is not a SHA-1 checksum"))?;
         if let Some(found) = assets::find_by_checksums(&ctx.db, auth.user.id, &[sum]).await?.first() {
             return Ok(media_response(Stored::Duplicate(found.id)));
         }

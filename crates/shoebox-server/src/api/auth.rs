@@ -2,11 +2,11 @@
 
 use std::net::SocketAddr;
 
+use axum::Router;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::Router;
 use serde::Deserialize;
 use serde_json::json;
 use shoebox_db::users::{self, CreateUserError, NewUser};
@@ -98,8 +98,7 @@ async fn login(
 
     let secret = token::generate();
     let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
-    shoebox_db::sessions::create(&ctx.db, user.id, &token::hash(&secret), device_type(user_agent), user_agent)
-        .await?;
+    shoebox_db::sessions::create(&ctx.db, user.id, &token::hash(&secret), device_type(user_agent), user_agent).await?;
     let body = json!({
         "accessToken": secret,
         "userId": user.id,

@@ -2,11 +2,11 @@
 //! e.g. `{"type":"asset.ready","userId":…,"assetId":…}` when an asset's thumbnails exist.
 //! (Shoebox's own endpoint; Immich uses socket.io.)
 
+use axum::Router;
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::auth::Auth;
@@ -21,7 +21,11 @@ async fn connect(State(ctx): State<ApiContext>, auth: Auth, upgrade: WebSocketUp
     upgrade.on_upgrade(move |socket| relay(socket, events, auth.user.id))
 }
 
-async fn relay(mut socket: WebSocket, mut events: tokio::sync::broadcast::Receiver<crate::events::LiveEvent>, user: uuid::Uuid) {
+async fn relay(
+    mut socket: WebSocket,
+    mut events: tokio::sync::broadcast::Receiver<crate::events::LiveEvent>,
+    user: uuid::Uuid,
+) {
     loop {
         tokio::select! {
             event = events.recv() => match event {

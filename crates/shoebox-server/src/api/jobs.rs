@@ -2,9 +2,9 @@
 //! resume, empty and clear-failed, in Immich's shapes. Shoebox adds
 //! `GET /api/jobs/{name}/failures`: which assets failed a step, and why.
 
+use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use axum::Router;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use shoebox_core::jobs::Queue;
@@ -18,9 +18,25 @@ use crate::extract::{Json, Path};
 
 /// Every queue name Immich's API lists; those Shoebox does not run yet report zeros.
 const IMMICH_QUEUES: &[&str] = &[
-    "thumbnailGeneration", "metadataExtraction", "videoConversion", "faceDetection", "facialRecognition",
-    "smartSearch", "duplicateDetection", "backgroundTask", "storageTemplateMigration", "migration", "search",
-    "sidecar", "library", "notifications", "backupDatabase", "ocr", "workflow", "integrityCheck", "editor",
+    "thumbnailGeneration",
+    "metadataExtraction",
+    "videoConversion",
+    "faceDetection",
+    "facialRecognition",
+    "smartSearch",
+    "duplicateDetection",
+    "backgroundTask",
+    "storageTemplateMigration",
+    "migration",
+    "search",
+    "sidecar",
+    "library",
+    "notifications",
+    "backupDatabase",
+    "ocr",
+    "workflow",
+    "integrityCheck",
+    "editor",
 ];
 
 pub fn router() -> Router<ApiContext> {

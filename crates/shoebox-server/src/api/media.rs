@@ -1,11 +1,11 @@
 //! `/api/assets/{id}/original` and `/api/assets/{id}/thumbnail`: the bytes of an asset.
 //! These stream, so they sit outside the request timeout and response compression.
 
+use axum::Router;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
 use serde::Deserialize;
 use shoebox_core::domain::{AssetFileKind, AssetType};
 use shoebox_db::assets;
@@ -61,7 +61,9 @@ async fn thumbnail(
         // Shoebox makes no separate full-size rendition: the preview stands in for it.
         "preview" | "fullsize" => AssetFileKind::Preview,
         "original" => return original(State(ctx), auth, Path(id), headers).await,
-        other => return Err(ApiError::bad_request(format!("size must be thumbnail, preview or fullsize, not {other:?}"))),
+        other => {
+            return Err(ApiError::bad_request(format!("size must be thumbnail, preview or fullsize, not {other:?}")));
+        }
     };
     let (key, written_at) = assets::file_path(&ctx.db, auth.user.id, id, kind)
         .await?
@@ -92,9 +94,17 @@ async fn playback(
     }
     let encoded = assets::file_path(&ctx.db, auth.user.id, id, AssetFileKind::EncodedVideo).await?;
     let (key, content_type, etag) = match &encoded {
-        Some((key, written_at)) => (key.as_str(), "video/mp4", format!("{id}-playback-{}", written_at.timestamp_millis())),
+        Some((key, written_at)) => {
+            (key.as_str(), "video/mp4", format!("{id}-playback-{}", written_at.timestamp_millis()))
+        }
         None => (asset.original_path.as_str(), asset.original_mime_type.as_str(), hex::encode(&asset.checksum)),
     };
-    let file = StoredFile { key, content_type, etag, download_name: None, cache_control: "private, max-age=86400, no-transform" };
+    let file = StoredFile {
+        key,
+        content_type,
+        etag,
+        download_name: None,
+        cache_control: "private, max-age=86400, no-transform",
+    };
     serve::send(ctx.storage.as_ref(), file, &headers).await
 }

@@ -1,8 +1,8 @@
 //! `/api/timeline`: months with counts, and the assets of one month in Immich's column layout.
 
+use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use axum::Router;
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -49,7 +49,11 @@ impl TimelineQuery {
     }
 }
 
-async fn buckets(State(ctx): State<ApiContext>, auth: Auth, Query(query): Query<TimelineQuery>) -> ApiResult<Json<Value>> {
+async fn buckets(
+    State(ctx): State<ApiContext>,
+    auth: Auth,
+    Query(query): Query<TimelineQuery>,
+) -> ApiResult<Json<Value>> {
     auth.require("timeline.read")?;
     let buckets = assets::time_buckets(&ctx.db, auth.user.id, &query.filter()?).await?;
     Ok(Json(Value::Array(
@@ -63,7 +67,11 @@ fn parse_month(raw: &str) -> Option<NaiveDate> {
     date.with_day(1)
 }
 
-async fn bucket(State(ctx): State<ApiContext>, auth: Auth, Query(query): Query<TimelineQuery>) -> ApiResult<Json<Value>> {
+async fn bucket(
+    State(ctx): State<ApiContext>,
+    auth: Auth,
+    Query(query): Query<TimelineQuery>,
+) -> ApiResult<Json<Value>> {
     auth.require("timeline.read")?;
     let raw = query.time_bucket.as_deref().ok_or_else(|| ApiError::bad_request("timeBucket is required"))?;
     let month = parse_month(raw).ok_or_else(|| ApiError::bad_request("timeBucket must be a date like 2024-01-01"))?;

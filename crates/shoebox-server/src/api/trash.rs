@@ -1,8 +1,8 @@
 //! `/api/trash`: restore from the trash, or empty it for good.
 
+use axum::Router;
 use axum::extract::State;
 use axum::routing::post;
-use axum::Router;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use shoebox_db::assets::{self, Purge};

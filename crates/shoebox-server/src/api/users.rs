@@ -1,10 +1,10 @@
 //! `/api/users/me` and the admin's `/api/admin/users`.
 
+use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use axum::Router;
 use serde::Deserialize;
 use shoebox_db::users::{self, CreateUserError, NewUser};
 
@@ -16,9 +16,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 
 pub fn router() -> Router<ApiContext> {
-    Router::new()
-        .route("/users/me", get(me))
-        .route("/admin/users", get(list_users).post(create_user))
+    Router::new().route("/users/me", get(me)).route("/admin/users", get(list_users).post(create_user))
 }
 
 async fn me(State(ctx): State<ApiContext>, auth: Auth) -> ApiResult<Json<UserAdminResponse>> {

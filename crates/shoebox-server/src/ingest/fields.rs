@@ -35,9 +35,8 @@ impl UploadFields {
         // Older Immich clients send `isArchived` instead of `visibility`.
         let archived = get("isArchived").and_then(parse_bool).unwrap_or(false);
         let visibility = match get("visibility") {
-            Some(raw) => Visibility::parse(raw).ok_or_else(|| {
-                ApiError::bad_request("visibility must be one of archive, timeline, hidden, locked")
-            })?,
+            Some(raw) => Visibility::parse(raw)
+                .ok_or_else(|| ApiError::bad_request("visibility must be one of archive, timeline, hidden, locked"))?,
             None if archived => Visibility::Archive,
             None => Visibility::Timeline,
         };
