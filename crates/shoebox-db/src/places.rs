@@ -30,7 +30,7 @@ pub async fn count(pool: &PgPool) -> sqlx::Result<i64> {
 
 /// Loads places into an empty table; returns false (and loads nothing) when places exist.
 /// Concurrent loaders wait for each other, and the index is built once after the rows are in,
-/// which is many times faster than growing it row by row.
+/// which is faster than growing it row by row.
 pub async fn load_into_empty(pool: &PgPool, places: &[(i32, Place)]) -> sqlx::Result<bool> {
     let mut tx = pool.begin().await?;
     sqlx::query("LOCK TABLE geodata_places IN EXCLUSIVE MODE").execute(&mut *tx).await?;
@@ -38,11 +38,11 @@ pub async fn load_into_empty(pool: &PgPool, places: &[(i32, Place)]) -> sqlx::Re
     if existing > 0 {
         return Ok(false);
     }
-    sqlx::query("DROP INDEX IF EXISTS geodata_places_position").execute(&mut *tx).await?;
+    sqlx::query("DROP INDEX IF EXISTS geodata_places_latitude").execute(&mut *tx).await?;
     for chunk in places.chunks(10_000) {
         insert_batch(&mut *tx, chunk).await?;
     }
-    sqlx::query("CREATE INDEX geodata_places_position ON geodata_places USING hnsw (position vector_l2_ops)")
+    sqlx::query("CREATE INDEX geodata_places_latitude ON geodata_places (latitude)")
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
@@ -79,15 +79,49 @@ async fn insert_batch(conn: &mut sqlx::PgConnection, places: &[(i32, Place)]) ->
     Ok(())
 }
 
-/// The place nearest to a position, if any place is loaded.
+/// One degree of arc as a straight-line distance between points on the unit sphere.
+const ONE_DEGREE_CHORD: f64 = 0.017_452_406;
+
+/// The place nearest to a position, if any place is loaded. Exact: places within a degree of
+/// latitude are searched first; anything outside that band is farther than a degree, so a
+/// nearer result inside it is the answer, and only remote positions need the whole table.
 pub async fn nearest(pool: &PgPool, latitude: f64, longitude: f64) -> sqlx::Result<Option<Place>> {
+    let position = vector_literal(latitude, longitude);
+    let in_band: Option<(f64, Place)> = sqlx::query_as::<_, NearPlace>(
+        "SELECT (position <-> $1::vector)::float8 AS distance, name, admin1, admin2, country_code, latitude, longitude
+         FROM geodata_places WHERE latitude BETWEEN $2 - 1 AND $2 + 1
+         ORDER BY position <-> $1::vector LIMIT 1",
+    )
+    .bind(&position)
+    .bind(latitude)
+    .fetch_optional(pool)
+    .await?
+    .map(NearPlace::split);
+    if let Some((distance, place)) = in_band
+        && distance <= ONE_DEGREE_CHORD
+    {
+        return Ok(Some(place));
+    }
     sqlx::query_as(
         "SELECT name, admin1, admin2, country_code, latitude, longitude FROM geodata_places
          ORDER BY position <-> $1::vector LIMIT 1",
     )
-    .bind(vector_literal(latitude, longitude))
+    .bind(&position)
     .fetch_optional(pool)
     .await
+}
+
+#[derive(FromRow)]
+struct NearPlace {
+    distance: f64,
+    #[sqlx(flatten)]
+    place: Place,
+}
+
+impl NearPlace {
+    fn split(self) -> (f64, Place) {
+        (self.distance, self.place)
+    }
 }
 
 #[cfg(test)]
