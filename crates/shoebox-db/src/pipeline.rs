@@ -11,12 +11,15 @@ use crate::assets::{self, Asset};
 
 /// An asset by id, whoever owns it.
 pub async fn asset(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<Asset>> {
-    let owner: Option<Uuid> =
-        sqlx::query_scalar("SELECT owner_id FROM assets WHERE id = $1").bind(id).fetch_optional(pool).await?;
-    match owner {
-        Some(owner) => assets::get(pool, owner, id).await,
-        None => Ok(None),
-    }
+    let sql = format!("SELECT {} FROM {} WHERE a.id = $1", assets::COLUMNS, assets::FROM);
+    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await
+}
+
+/// The EXIF orientation (1–8) the metadata step stored for an asset, if any.
+pub async fn orientation(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<u16>> {
+    let stored: Option<Option<String>> =
+        sqlx::query_scalar("SELECT orientation FROM exif WHERE asset_id = $1").bind(id).fetch_optional(pool).await?;
+    Ok(stored.flatten().and_then(|o| o.parse().ok()))
 }
 
 /// EXIF and stream facts as stored in the `exif` table.

@@ -42,9 +42,7 @@ pub async fn load_into_empty(pool: &PgPool, places: &[(i32, Place)]) -> sqlx::Re
     for chunk in places.chunks(10_000) {
         insert_batch(&mut *tx, chunk).await?;
     }
-    sqlx::query("CREATE INDEX geodata_places_latitude ON geodata_places (latitude)")
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query("CREATE INDEX geodata_places_latitude ON geodata_places (latitude)").execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(true)
 }

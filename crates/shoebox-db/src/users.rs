@@ -74,11 +74,7 @@ pub async fn create(pool: &PgPool, new: &NewUser) -> Result<User, CreateUserErro
 pub async fn create_first_admin(pool: &PgPool, new: &NewUser) -> Result<User, CreateUserError> {
     let mut tx = pool.begin().await?;
     sqlx::query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE").execute(&mut *tx).await?;
-    let admin_exists: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE is_admin AND deleted_at IS NULL)")
-            .fetch_one(&mut *tx)
-            .await?;
-    if admin_exists {
+    if admin_exists(&mut *tx).await? {
         return Err(CreateUserError::AdminExists);
     }
     let user = insert(&mut *tx, &NewUser { is_admin: true, ..new.clone() }).await?;
@@ -86,9 +82,10 @@ pub async fn create_first_admin(pool: &PgPool, new: &NewUser) -> Result<User, Cr
     Ok(user)
 }
 
-pub async fn admin_exists(pool: &PgPool) -> sqlx::Result<bool> {
+/// Whether the server has an admin yet (sign-up is open until it has).
+pub async fn admin_exists<'e>(executor: impl sqlx::PgExecutor<'e>) -> sqlx::Result<bool> {
     sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE is_admin AND deleted_at IS NULL)")
-        .fetch_one(pool)
+        .fetch_one(executor)
         .await
 }
 

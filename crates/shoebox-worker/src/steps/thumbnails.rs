@@ -18,7 +18,7 @@ pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<(), StepError> {
     let derivatives = match asset.kind() {
         AssetType::Video => blocking(move || shoebox_media::generate_video(&path, &settings, &limits)).await?,
         AssetType::Image => {
-            let orientation = orientation(pipeline, asset).await?;
+            let orientation = shoebox_db::pipeline::orientation(&pipeline.db, asset.id).await?;
             let mime = asset.original_mime_type.clone();
             blocking(move || shoebox_media::generate_image(&path, &mime, orientation, &settings, &limits)).await?
         }
@@ -44,13 +44,4 @@ pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<(), StepError> {
         pipeline.enqueue(Queue::VideoEncode, asset.id).await;
     }
     Ok(())
-}
-
-/// The EXIF orientation the metadata step found (1–8), if any.
-async fn orientation(pipeline: &Pipeline, asset: &Asset) -> Result<Option<u16>, StepError> {
-    let stored: Option<Option<String>> = sqlx::query_scalar("SELECT orientation FROM exif WHERE asset_id = $1")
-        .bind(asset.id)
-        .fetch_optional(&pipeline.db)
-        .await?;
-    Ok(stored.flatten().and_then(|o| o.parse().ok()))
 }
