@@ -36,6 +36,38 @@ pub struct Config {
     pub geodata_path: Option<PathBuf>,
     /// Largest image (width × height) the worker decodes; bigger ones fail their job.
     pub max_image_pixels: u64,
+    /// Machine learning: where models live, which ones to use, and how to run them.
+    pub ml: MlConfig,
+}
+
+/// Settings of the machine-learning steps (smart search, faces, duplicates). Defaults follow Immich.
+#[derive(Debug, Clone)]
+pub struct MlConfig {
+    /// `libonnxruntime.so` loaded at start-up (ONNX Runtime ≥ 1.31).
+    pub onnxruntime_path: Option<PathBuf>,
+    /// Models in Immich's layout: `clip/<name>/{visual,textual}/…`, `facial-recognition/<name>/{detection,recognition}/…`.
+    pub models_dir: PathBuf,
+    /// Where `models pull` downloads from: a Hugging Face compatible server.
+    pub model_base_url: String,
+    /// Owner of the model repositories under the base URL.
+    pub model_repository_owner: String,
+    pub clip_model: String,
+    pub face_model: String,
+    /// Download configured models on worker start when they are missing.
+    pub auto_pull: bool,
+    /// Threads one ONNX Runtime session uses for a single inference.
+    pub intra_threads: usize,
+    pub face_min_score: f32,
+    /// Largest cosine distance between two faces of one person.
+    pub face_max_distance: f32,
+    /// Faces needed before a cluster becomes a person.
+    pub face_min_faces: usize,
+    /// Largest cosine distance between two CLIP embeddings for near-duplicates.
+    pub duplicate_max_distance: f32,
+    pub concurrency_smart_search: usize,
+    pub concurrency_face_detection: usize,
+    pub concurrency_facial_recognition: usize,
+    pub concurrency_duplicates: usize,
 }
 
 impl Config {
@@ -65,6 +97,27 @@ impl Config {
             worker_heartbeat: Duration::from_secs(parse(&lookup, "SHOEBOX_WORKER_HEARTBEAT_SECS", "5")?),
             geodata_path: lookup("SHOEBOX_GEODATA_PATH").filter(|s| !s.is_empty()).map(PathBuf::from),
             max_image_pixels: parse(&lookup, "SHOEBOX_MAX_IMAGE_PIXELS", "250000000")?,
+            ml: MlConfig {
+                onnxruntime_path: lookup("SHOEBOX_ONNXRUNTIME_PATH").filter(|s| !s.is_empty()).map(PathBuf::from),
+                models_dir: lookup("SHOEBOX_MODELS_DIR")
+                    .filter(|s| !s.is_empty())
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| PathBuf::from(get("SHOEBOX_DATA_DIR", "./data")).join("models")),
+                model_base_url: get("SHOEBOX_MODEL_BASE_URL", "https://huggingface.co"),
+                model_repository_owner: get("SHOEBOX_MODEL_REPOSITORY_OWNER", "immich-app"),
+                clip_model: get("SHOEBOX_CLIP_MODEL", "ViT-B-32__openai"),
+                face_model: get("SHOEBOX_FACE_MODEL", "buffalo_l"),
+                auto_pull: parse(&lookup, "SHOEBOX_MODEL_AUTO_PULL", "true")?,
+                intra_threads: parse(&lookup, "SHOEBOX_ML_THREADS", "1")?,
+                face_min_score: parse(&lookup, "SHOEBOX_FACE_MIN_SCORE", "0.7")?,
+                face_max_distance: parse(&lookup, "SHOEBOX_FACE_MAX_DISTANCE", "0.5")?,
+                face_min_faces: parse(&lookup, "SHOEBOX_FACE_MIN_FACES", "3")?,
+                duplicate_max_distance: parse(&lookup, "SHOEBOX_DUPLICATE_MAX_DISTANCE", "0.01")?,
+                concurrency_smart_search: parse(&lookup, "SHOEBOX_CONCURRENCY_SMART_SEARCH", "2")?,
+                concurrency_face_detection: parse(&lookup, "SHOEBOX_CONCURRENCY_FACE_DETECTION", "2")?,
+                concurrency_facial_recognition: parse(&lookup, "SHOEBOX_CONCURRENCY_FACIAL_RECOGNITION", "1")?,
+                concurrency_duplicates: parse(&lookup, "SHOEBOX_CONCURRENCY_DUPLICATES", "1")?,
+            },
         })
     }
 

@@ -9,4 +9,4 @@ pub mod jobs;
 pub mod media;
 pub mod storage;
 
-pub use config::Config;
+pub use config::{Config, MlConfig};
