@@ -1,0 +1,101 @@
+/** The Immich response shapes the web app reads (only the fields it uses). */
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+  createdAt?: string;
+  quotaUsageInBytes?: number | null;
+}
+
+export interface ExifInfo {
+  make?: string | null;
+  model?: string | null;
+  lensModel?: string | null;
+  exposureTime?: string | null;
+  fNumber?: number | null;
+  iso?: number | null;
+  focalLength?: number | null;
+  dateTimeOriginal?: string | null;
+  latitude?: number | null;
+  longitude?: number | null;
+  city?: string | null;
+  state?: string | null;
+  country?: string | null;
+  fileSizeInByte?: number | null;
+  exifImageWidth?: number | null;
+  exifImageHeight?: number | null;
+  description?: string | null;
+}
+
+export interface PersonSummary {
+  id: string;
+  name: string;
+  isHidden?: boolean;
+  thumbnailPath?: string;
+}
+
+export interface Asset {
+  id: string;
+  type: 'IMAGE' | 'VIDEO' | string;
+  originalFileName: string;
+  originalMimeType?: string;
+  fileCreatedAt: string;
+  localDateTime: string;
+  isFavorite: boolean;
+  isArchived: boolean;
+  isTrashed: boolean;
+  visibility: string;
+  thumbhash: string | null;
+  width?: number | null;
+  height?: number | null;
+  duration?: string | number | null;
+  exifInfo?: ExifInfo;
+  people?: PersonSummary[];
+}
+
+export interface Person extends PersonSummary {
+  birthDate?: string | null;
+  updatedAt?: string;
+}
+
+export interface PeopleResponse {
+  people: Person[];
+  total: number;
+  hidden?: number;
+}
+
+export interface Album {
+  id: string;
+  albumName: string;
+  description?: string;
+  assetCount: number;
+  albumThumbnailAssetId: string | null;
+  createdAt?: string;
+  startDate?: string | null;
+  endDate?: string | null;
+}
+
+export interface SearchResponse {
+  assets: { items: Asset[]; total: number; count: number; nextPage: string | null };
+}
+
+export interface QueueStatus {
+  jobCounts: { active: number; completed: number; failed: number; delayed: number; waiting: number; paused: number };
+  queueStatus: { isActive: boolean; isPaused: boolean };
+}
+
+export interface ServerStatistics {
+  photos: number;
+  videos: number;
+  usage: number;
+  usageByUser?: { userId: string; userName: string; photos: number; videos: number; usage: number }[];
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  createdAt: string;
+  permissions: string[];
+}

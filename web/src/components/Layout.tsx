@@ -1,0 +1,115 @@
+/** The frame around every page: top bar (search, upload, theme, account), side navigation, uploads. */
+import { useCallback, useRef, useState, type ReactNode } from 'react';
+import { NavLink, useNavigate } from 'react-router-dom';
+import { useAuth } from '../state/auth';
+import { useLive } from '../state/live';
+import { useStoredSetting, type Theme } from '../state/settings';
+import { UploadPanel } from './UploadPanel';
+import { DropZone } from './DropZone';
+
+const links = [
+  { to: '/photos', label: 'Photos', icon: '▦' },
+  { to: '/search', label: 'Explore', icon: '⌕' },
+  { to: '/people', label: 'People', icon: '☺' },
+  { to: '/places', label: 'Places', icon: '⌖' },
+  { to: '/albums', label: 'Albums', icon: '▤' },
+  { to: '/favorites', label: 'Favorites', icon: '♥' },
+  { to: '/archive', label: 'Archive', icon: '⧈' },
+  { to: '/trash', label: 'Trash', icon: '🗑' },
+];
+
+export function Layout({ children }: { children: ReactNode }) {
+  const { user, logout } = useAuth();
+  const { uploads } = useLive();
+  const navigate = useNavigate();
+  const picker = useRef<HTMLInputElement>(null);
+  const [menuOpen, setMenuOpen] = useState(false);
+  const [theme, setTheme] = useStoredSetting<Theme>('theme', 'system');
+  const [query, setQuery] = useState('');
+  const addFiles = useCallback((files: File[]) => uploads.add(files), [uploads]);
+
+  return (
+    <div className={`app${menuOpen ? ' menu-open' : ''}`}>
+      <header className="topbar">
+        <button type="button" className="icon menu-button" aria-label="Menu" onClick={() => setMenuOpen((o) => !o)}>
+          ☰
+        </button>
+        <NavLink to="/photos" className="brand">
+          <img src="/favicon.svg" alt="" width={24} height={24} /> <span>Shoebox</span>
+        </NavLink>
+        <form
+          className="search-box"
+          role="search"
+          onSubmit={(event) => {
+            event.preventDefault();
+            navigate(`/search?q=${encodeURIComponent(query.trim())}`);
+          }}
+        >
+          <input
+            type="search"
+            aria-label="Search your photos"
+            placeholder="Search your photos"
+            value={query}
+            onChange={(event) => setQuery(event.target.value)}
+          />
+        </form>
+        <span className="spacer" />
+        <button type="button" onClick={() => picker.current?.click()}>
+          Upload
+        </button>
+        <input
+          ref={picker}
+          type="file"
+          multiple
+          accept="image/*,video/*,.heic,.heif,.dng,.raw"
+          hidden
+          aria-label="Choose files to upload"
+          data-testid="upload-input"
+          onChange={(event) => {
+            if (event.target.files) uploads.add(event.target.files);
+            event.target.value = '';
+          }}
+        />
+        <button
+          type="button"
+          className="icon"
+          aria-label={`Theme: ${theme}`}
+          title={`Theme: ${theme}`}
+          onClick={() => setTheme(theme === 'system' ? 'dark' : theme === 'dark' ? 'light' : 'system')}
+        >
+          {theme === 'dark' ? '☾' : theme === 'light' ? '☀' : '◐'}
+        </button>
+        <details className="account">
+          <summary aria-label="Account">{user?.name.slice(0, 1).toUpperCase()}</summary>
+          <div className="account-menu">
+            <p>
+              <strong>{user?.name}</strong>
+              <br />
+              <small>{user?.email}</small>
+            </p>
+            <NavLink to="/settings">Settings</NavLink>
+            {user?.isAdmin && <NavLink to="/admin">Administration</NavLink>}
+            <button type="button" onClick={() => void logout()}>
+              Sign out
+            </button>
+          </div>
+        </details>
+      </header>
+      <nav className="sidebar" aria-label="Main" onClick={() => setMenuOpen(false)}>
+        {links.map((link) => (
+          <NavLink key={link.to} to={link.to}>
+            <span aria-hidden="true">{link.icon}</span> {link.label}
+          </NavLink>
+        ))}
+        {user?.isAdmin && (
+          <NavLink to="/admin">
+            <span aria-hidden="true">⚙</span> Administration
+          </NavLink>
+        )}
+      </nav>
+      <main className="page">{children}</main>
+      <UploadPanel />
+      <DropZone onFiles={addFiles} />
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+/** One thumbnail in the grid: thumbhash placeholder, image fading in, selection and badges. */
+import { memo, useState } from 'react';
+import { media } from '../api/client';
+import { placeholderUrl } from '../lib/thumbhash';
+import { formatDuration, type TimelineAsset } from '../lib/timeline';
+import type { Box } from '../lib/justified';
+
+interface TileProps {
+  asset: TimelineAsset;
+  box: Box;
+  top: number;
+  selected: boolean;
+  selecting: boolean;
+  version: number;
+  onClick(asset: TimelineAsset, event: React.MouseEvent): void;
+  onSelect(asset: TimelineAsset, event: React.MouseEvent): void;
+}
+
+export const Tile = memo(function Tile({ asset, box, top, selected, selecting, version, onClick, onSelect }: TileProps) {
+  const [loaded, setLoaded] = useState(false);
+  const placeholder = placeholderUrl(asset.thumbhash);
+  const label = `${asset.isImage ? 'Photo' : 'Video'} taken ${asset.localDateTime.slice(0, 10)}`;
+  return (
+    <div
+      className={`tile${selected ? ' selected' : ''}${selecting ? ' selecting' : ''}`}
+      style={{
+        transform: `translate(${box.left}px, ${top}px)`,
+        width: box.width,
+        height: box.height,
+        backgroundImage: placeholder ? `url(${placeholder})` : undefined,
+      }}
+      data-asset-id={asset.id}
+    >
+      <img
+        key={version}
+        src={media.thumbnail(asset.id, version)}
+        alt={label}
+        decoding="async"
+        draggable={false}
+        className={loaded ? 'loaded' : undefined}
+        onLoad={() => setLoaded(true)}
+        onClick={(event) => onClick(asset, event)}
+      />
+      <button
+        type="button"
+        className="tile-check"
+        aria-label={selected ? 'Deselect' : 'Select'}
+        aria-pressed={selected}
+        onClick={(event) => onSelect(asset, event)}
+      />
+      {(asset.isFavorite || !asset.isImage) && (
+        <span className="tile-badges" aria-hidden="true">
+          {!asset.isImage && <span>▶ {asset.duration != null ? formatDuration(asset.duration) : ''}</span>}
+          {asset.isFavorite && <span className="fav">♥</span>}
+        </span>
+      )}
+    </div>
+  );
+});

@@ -1,0 +1,253 @@
+/**
+ * Full-screen viewer: ←/→ to step, Esc to close, f to favorite, Del to trash, i for info.
+ * Photos show the preview with wheel/pinch-free zoom and drag to pan, the original on demand;
+ * videos play the server's playable file.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, media } from '../api/client';
+import type { Asset } from '../api/types';
+import type { Action } from '../lib/actions';
+import { placeholderUrl } from '../lib/thumbhash';
+import type { TimelineAsset } from '../lib/timeline';
+import { InfoPanel } from './InfoPanel';
+
+interface ViewerProps {
+  assets: TimelineAsset[];
+  index: number;
+  onIndex(index: number): void;
+  onClose(): void;
+  onApplied(action: Action, ids: string[]): void;
+}
+
+interface Zoom {
+  scale: number;
+  x: number;
+  y: number;
+}
+
+const NO_ZOOM: Zoom = { scale: 1, x: 0, y: 0 };
+
+export function Viewer({ assets, index, onIndex, onClose, onApplied }: ViewerProps) {
+  const current = assets[index];
+  const [details, setDetails] = useState<Asset | null>(null);
+  const [showInfo, setShowInfo] = useState(() => innerWidth > 1100 && localStorage.getItem('shoebox.info') === '1');
+  const [original, setOriginal] = useState(false);
+  const [zoom, setZoom] = useState<Zoom>(NO_ZOOM);
+  const [error, setError] = useState<string | null>(null);
+  const [favorite, setFavorite] = useState(current?.isFavorite ?? false);
+  const drag = useRef<{ x: number; y: number; zoom: Zoom } | null>(null);
+  const closeButton = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    if (!current) return;
+    setDetails(null);
+    setOriginal(false);
+    setZoom(NO_ZOOM);
+    setError(null);
+    setFavorite(current.isFavorite);
+    let cancelled = false;
+    api.get<Asset>(`/assets/${current.id}`).then(
+      (asset) => !cancelled && (setDetails(asset), setFavorite(asset.isFavorite)),
+      () => {},
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [current]);
+
+  useEffect(() => closeButton.current?.focus(), []);
+  useEffect(() => localStorage.setItem('shoebox.info', showInfo ? '1' : '0'), [showInfo]);
+
+  const step = useCallback(
+    (delta: number) => {
+      const next = index + delta;
+      if (next >= 0 && next < assets.length) onIndex(next);
+    },
+    [index, assets.length, onIndex],
+  );
+
+  const toggleFavorite = useCallback(async () => {
+    if (!current) return;
+    const next = !favorite;
+    try {
+      await api.put(`/assets/${current.id}`, { isFavorite: next });
+      setFavorite(next);
+      onApplied(next ? 'favorite' : 'unfavorite', [current.id]);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  }, [current, favorite, onApplied]);
+
+  const trash = useCallback(async () => {
+    if (!current) return;
+    try {
+      const forever = current.isTrashed;
+      if (forever && !confirm('Delete permanently?')) return;
+      await api.del('/assets', { ids: [current.id], force: forever });
+      const wasLast = assets.length === 1;
+      onApplied(forever ? 'deleteForever' : 'trash', [current.id]);
+      // The list shrank: the same index now holds the next asset.
+      if (wasLast) onClose();
+      else if (index >= assets.length - 1) onIndex(index - 1);
+      else onIndex(index);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  }, [current, assets.length, index, onApplied, onClose, onIndex]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement) return;
+      if (event.altKey || event.ctrlKey || event.metaKey) return;
+      switch (event.key) {
+        case 'ArrowRight':
+          step(1);
+          break;
+        case 'ArrowLeft':
+          step(-1);
+          break;
+        case 'Escape':
+          onClose();
+          break;
+        case 'f':
+          void toggleFavorite();
+          break;
+        case 'Delete':
+          void trash();
+          break;
+        case 'i':
+          setShowInfo((s) => !s);
+          break;
+        default:
+          return;
+      }
+      event.preventDefault();
+      event.stopPropagation();
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [step, onClose, toggleFavorite, trash]);
+
+  if (!current) return null;
+  const isVideo = !current.isImage;
+  const placeholder = placeholderUrl(current.thumbhash);
+  const zoomBy = (factor: number) =>
+    setZoom((z) => {
+      const scale = Math.min(8, Math.max(1, z.scale * factor));
+      return scale === 1 ? NO_ZOOM : { scale, x: z.x, y: z.y };
+    });
+
+  return (
+    <div className="viewer" role="dialog" aria-modal="true" aria-label="Photo viewer" data-asset-id={current.id}>
+      <div className="viewer-bar">
+        <button ref={closeButton} type="button" className="icon" aria-label="Close viewer" onClick={onClose}>
+          ←
+        </button>
+        <span className="viewer-name">{details?.originalFileName ?? ''}</span>
+        <span className="spacer" />
+        {!isVideo && (
+          <>
+            <button type="button" className="icon" aria-label="Zoom out" onClick={() => zoomBy(1 / 1.5)}>
+              −
+            </button>
+            <button type="button" className="icon" aria-label="Zoom in" onClick={() => zoomBy(1.5)}>
+              +
+            </button>
+            <button
+              type="button"
+              aria-label="View original"
+              aria-pressed={original}
+              onClick={() => setOriginal(true)}
+              disabled={original}
+            >
+              Original
+            </button>
+          </>
+        )}
+        <button
+          type="button"
+          className={`icon${favorite ? ' on' : ''}`}
+          aria-label={favorite ? 'Unfavorite' : 'Favorite'}
+          aria-pressed={favorite}
+          onClick={() => void toggleFavorite()}
+        >
+          {favorite ? '♥' : '♡'}
+        </button>
+        <a className="button icon" aria-label="Download" href={media.original(current.id)} download>
+          ⤓
+        </a>
+        <button type="button" className="icon" aria-label="Info" aria-pressed={showInfo} onClick={() => setShowInfo((s) => !s)}>
+          ⓘ
+        </button>
+        <button
+          type="button"
+          className="icon danger"
+          aria-label={current.isTrashed ? 'Delete permanently' : 'Move to trash'}
+          onClick={() => void trash()}
+        >
+          🗑
+        </button>
+      </div>
+      {error && (
+        <p className="error viewer-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="viewer-main">
+        <div
+          className="viewer-stage"
+          style={{ backgroundImage: placeholder ? `url(${placeholder})` : undefined }}
+          onWheel={(event) => !isVideo && zoomBy(event.deltaY < 0 ? 1.2 : 1 / 1.2)}
+          onDoubleClick={() => !isVideo && setZoom((z) => (z.scale > 1 ? NO_ZOOM : { scale: 2.5, x: 0, y: 0 }))}
+          onPointerDown={(event) => {
+            if (zoom.scale === 1) return;
+            drag.current = { x: event.clientX, y: event.clientY, zoom };
+            event.currentTarget.setPointerCapture(event.pointerId);
+          }}
+          onPointerMove={(event) => {
+            const start = drag.current;
+            if (!start) return;
+            setZoom({
+              ...start.zoom,
+              x: start.zoom.x + (event.clientX - start.x),
+              y: start.zoom.y + (event.clientY - start.y),
+            });
+          }}
+          onPointerUp={() => (drag.current = null)}
+        >
+          {isVideo ? (
+            <video
+              key={current.id}
+              className="viewer-media"
+              src={media.playback(current.id)}
+              poster={media.preview(current.id)}
+              controls
+              autoPlay
+              playsInline
+            />
+          ) : (
+            <img
+              key={`${current.id}${original}`}
+              className="viewer-media"
+              src={original ? media.original(current.id) : media.preview(current.id)}
+              alt={details?.originalFileName ?? 'Photo'}
+              draggable={false}
+              style={{ transform: `translate(${zoom.x}px, ${zoom.y}px) scale(${zoom.scale})` }}
+            />
+          )}
+          {index > 0 && (
+            <button type="button" className="viewer-nav prev" aria-label="Previous" onClick={() => step(-1)}>
+              ‹
+            </button>
+          )}
+          {index < assets.length - 1 && (
+            <button type="button" className="viewer-nav next" aria-label="Next" onClick={() => step(1)}>
+              ›
+            </button>
+          )}
+        </div>
+        {showInfo && <InfoPanel asset={details} fallback={current} />}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+/** One album: its photos (the timeline filtered by albumId), rename, remove photos, delete album. */
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { api } from '../api/client';
+import { timelineSource } from '../api/sources';
+import type { Album } from '../api/types';
+import { Timeline } from '../components/Timeline';
+import type { Action } from '../lib/actions';
+
+const actions: Action[] = ['favorite', 'download', 'removeFromAlbum', 'trash'];
+
+export function AlbumPage() {
+  const { id = '' } = useParams();
+  const navigate = useNavigate();
+  const [album, setAlbum] = useState<Album | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const source = useMemo(() => timelineSource({ albumId: id }), [id]);
+
+  useEffect(() => {
+    api.get<Album>(`/albums/${id}?withoutAssets=true`).then(setAlbum, (err: Error) => setError(err.message));
+  }, [id]);
+
+  const rename = async (albumName: string) => {
+    try {
+      setAlbum(await api.patch<Album>(`/albums/${id}`, { albumName }));
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+
+  const remove = async () => {
+    if (!confirm('Delete this album? Its photos stay in your library.')) return;
+    try {
+      await api.del(`/albums/${id}`);
+      navigate('/albums');
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+
+  return (
+    <Timeline
+      key={id}
+      source={source}
+      actions={actions}
+      albumId={id}
+      leaves={(action) => action === 'removeFromAlbum' || action === 'trash'}
+      header={
+        <div className="page-header">
+          <Link to="/albums" className="button icon" aria-label="Back to albums">
+            ←
+          </Link>
+          <input
+            key={album?.albumName}
+            className="person-title"
+            aria-label="Album name"
+            defaultValue={album?.albumName ?? ''}
+            onBlur={(e) => album && e.target.value.trim() && e.target.value !== album.albumName && void rename(e.target.value)}
+            onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
+          />
+          <span className="spacer" />
+          <button type="button" className="danger" onClick={() => void remove()}>
+            Delete album
+          </button>
+          {error && <p className="error">{error}</p>}
+        </div>
+      }
+      empty={<p className="empty-hint">This album is empty: select photos in the timeline and choose “Add to album”.</p>}
+    />
+  );
+}

@@ -1,0 +1,78 @@
+/** Sign in, or create the first admin account when the server has no user yet. */
+import { useEffect, useState } from 'react';
+import { api } from '../api/client';
+import { useAuth } from '../state/auth';
+
+export function LoginPage() {
+  const { login, signUp } = useAuth();
+  const [mode, setMode] = useState<'login' | 'signup'>('login');
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    // Immich's /server/config says whether an admin exists; without it, offer both.
+    api.get<{ isInitialized?: boolean }>('/server/config').then(
+      (config) => config.isInitialized === false && setMode('signup'),
+      () => {},
+    );
+  }, []);
+
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      if (mode === 'signup') await signUp(name, email, password);
+      else await login(email, password);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main className="login">
+      <form className="card" onSubmit={submit} aria-label={mode === 'signup' ? 'Create admin account' : 'Sign in'}>
+        <h1>
+          <img src="/favicon.svg" alt="" width={32} height={32} /> Shoebox
+        </h1>
+        <h2>{mode === 'signup' ? 'Create the admin account' : 'Sign in'}</h2>
+        {mode === 'signup' && (
+          <label>
+            Name
+            <input value={name} onChange={(e) => setName(e.target.value)} required autoComplete="name" />
+          </label>
+        )}
+        <label>
+          Email
+          <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} required autoComplete="email" />
+        </label>
+        <label>
+          Password
+          <input
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+            autoComplete={mode === 'signup' ? 'new-password' : 'current-password'}
+          />
+        </label>
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={busy}>
+          {mode === 'signup' ? 'Create account' : 'Sign in'}
+        </button>
+        <button type="button" className="link" onClick={() => setMode(mode === 'signup' ? 'login' : 'signup')}>
+          {mode === 'signup' ? 'I already have an account' : 'First time? Create the admin account'}
+        </button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,25 @@
+/** The main timeline: every photo and video not archived or trashed. */
+import { useMemo } from 'react';
+import { timelineSource } from '../api/sources';
+import { Timeline } from '../components/Timeline';
+import type { Action } from '../lib/actions';
+
+const actions: Action[] = ['favorite', 'album', 'download', 'archive', 'trash'];
+
+export function PhotosPage() {
+  const source = useMemo(() => timelineSource({ visibility: 'timeline' }), []);
+  return (
+    <Timeline
+      source={source}
+      actions={actions}
+      live
+      leaves={(action) => action === 'archive'}
+      empty={
+        <div className="empty-hint">
+          <h2>No photos yet</h2>
+          <p>Drop photos and videos anywhere on this page, or use Upload.</p>
+        </div>
+      }
+    />
+  );
+}
