@@ -54,6 +54,19 @@ pub trait Storage: Send + Sync + 'static {
 
     /// Moves a finished staging file under `key`, replacing what was there.
     async fn persist_staged(&self, staged: TempPath, key: &str) -> io::Result<()>;
+
+    /// Size and free space of the disk holding the library, when the backend has one.
+    async fn disk_space(&self) -> io::Result<Option<DiskSpace>> {
+        Ok(None)
+    }
+}
+
+/// Bytes on the disk under a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DiskSpace {
+    pub total: u64,
+    /// What an unprivileged process may still write.
+    pub available: u64,
 }
 
 /// The key of a file derived from an asset, beside its siblings: `thumbs/<owner>/ab/cd/<asset>-<name>`.
@@ -118,6 +131,13 @@ impl LocalStorage {
 impl Storage for LocalStorage {
     fn staging_dir(&self) -> &Path {
         &self.staging
+    }
+
+    async fn disk_space(&self) -> io::Result<Option<DiskSpace>> {
+        let root = self.root.clone();
+        let stat =
+            tokio::task::spawn_blocking(move || rustix::fs::statvfs(&root)).await.map_err(io::Error::other)??;
+        Ok(Some(DiskSpace { total: stat.f_blocks * stat.f_frsize, available: stat.f_bavail * stat.f_frsize }))
     }
 
     async fn commit(&self, staged: TempPath, key: &str) -> io::Result<()> {

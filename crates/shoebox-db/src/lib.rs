@@ -2,11 +2,14 @@
 //! module per domain. Every query that touches a user's data filters by owner, so a foreign id
 //! and a missing id look the same to callers.
 
+pub mod albums;
 pub mod api_keys;
 pub mod assets;
 pub mod pipeline;
 pub mod places;
 pub mod sessions;
+pub mod stats;
+pub mod sync;
 pub mod testing;
 pub mod users;
 

@@ -123,3 +123,34 @@ pub async fn usage_bytes(pool: &PgPool, id: Uuid) -> sqlx::Result<i64> {
         .fetch_one(pool)
         .await
 }
+
+/// The settings a user changed (a JSON object); empty when they changed none.
+pub async fn preferences(pool: &PgPool, id: Uuid) -> sqlx::Result<serde_json::Value> {
+    let stored: Option<serde_json::Value> =
+        sqlx::query_scalar("SELECT preferences FROM user_preferences WHERE user_id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(stored.unwrap_or_else(|| serde_json::json!({})))
+}
+
+pub async fn save_preferences(pool: &PgPool, id: Uuid, preferences: &serde_json::Value) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO user_preferences (user_id, preferences) VALUES ($1, $2)
+         ON CONFLICT (user_id) DO UPDATE SET preferences = EXCLUDED.preferences, updated_at = now()",
+    )
+    .bind(id)
+    .bind(preferences)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_avatar_color(pool: &PgPool, id: Uuid, color: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET avatar_color = $2, updated_at = now() WHERE id = $1")
+        .bind(id)
+        .bind(color)
+        .execute(pool)
+        .await?;
+    Ok(())
+}

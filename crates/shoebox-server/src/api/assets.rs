@@ -10,13 +10,14 @@ use serde_json::{Value, json};
 use shoebox_core::checksum;
 use shoebox_core::domain::Visibility;
 use shoebox_db::assets::{self, AssetUpdate, Purge};
+use shoebox_db::stats::{self, AssetCountFilter};
 use uuid::Uuid;
 
 use crate::api::dto::AssetResponse;
 use crate::auth::Auth;
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Json, Multipart, Path};
+use crate::extract::{Json, Multipart, Path, Query};
 use crate::ingest::{self, Stored, UploadFields};
 
 /// Most items one duplicate check may ask about (the Immich CLI sends at most 5000).
@@ -35,6 +36,7 @@ pub fn router() -> Router<ApiContext> {
     Router::new()
         .route("/assets", axum::routing::put(update_many).delete(delete_many))
         .route("/assets/bulk-upload-check", post(bulk_upload_check))
+        .route("/assets/statistics", get(statistics))
         .route("/assets/{id}", get(read).put(update_one))
 }
 
@@ -110,6 +112,30 @@ async fn bulk_upload_check(
         })
         .collect();
     Ok(Json(json!({ "results": results })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StatisticsQuery {
+    is_favorite: Option<bool>,
+    is_trashed: Option<bool>,
+    visibility: Option<Visibility>,
+}
+
+/// Counts of the caller's images and videos (the CLI's `server-info`).
+async fn statistics(
+    State(ctx): State<ApiContext>,
+    auth: Auth,
+    Query(query): Query<StatisticsQuery>,
+) -> ApiResult<Json<Value>> {
+    auth.require("asset.statistics")?;
+    let filter = AssetCountFilter {
+        is_favorite: query.is_favorite,
+        is_trashed: query.is_trashed,
+        visibility: query.visibility.map(|v| v.as_str().to_owned()),
+    };
+    let counts = stats::asset_counts(&ctx.db, auth.user.id, &filter).await?;
+    Ok(Json(json!({ "images": counts.images, "videos": counts.videos, "total": counts.images + counts.videos })))
 }
 
 async fn read(State(ctx): State<ApiContext>, auth: Auth, Path(id): Path<Uuid>) -> ApiResult<Json<AssetResponse>> {

@@ -11,6 +11,17 @@ pub fn iso(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+/// Durations as Immich writes them, `H:MM:SS.ffffff`; images have `0:00:00.00000`.
+pub fn duration_string(millis: Option<i64>) -> String {
+    match millis {
+        Some(ms) if ms > 0 => {
+            let (seconds, ms) = (ms / 1000, ms % 1000);
+            format!("{}:{:02}:{:02}.{:03}000", seconds / 3600, seconds / 60 % 60, seconds % 60, ms)
+        }
+        _ => "0:00:00.00000".to_owned(),
+    }
+}
+
 /// `UserAdminResponseDto`.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -84,7 +95,7 @@ pub struct AssetResponse {
     pub is_edited: bool,
     pub visibility: String,
     pub has_metadata: bool,
-    pub duration: Option<i64>,
+    pub duration: String,
     pub width: Option<i32>,
     pub height: Option<i32>,
     pub live_photo_video_id: Option<Uuid>,
@@ -116,7 +127,7 @@ impl From<&Asset> for AssetResponse {
             is_edited: false,
             visibility: asset.visibility.clone(),
             has_metadata: asset.has_metadata,
-            duration: asset.duration_ms,
+            duration: duration_string(asset.duration_ms),
             width: asset.width,
             height: asset.height,
             live_photo_video_id: asset.live_photo_video_id,

@@ -1,5 +1,6 @@
 //! The REST API under `/api`: one module per resource, each with its own `router()`.
 
+pub mod albums;
 pub mod api_keys;
 pub mod assets;
 pub mod auth;
@@ -7,7 +8,9 @@ pub mod dto;
 pub mod events;
 pub mod jobs;
 pub mod media;
+pub mod preferences;
 pub mod server;
+pub mod sync;
 pub mod timeline;
 pub mod trash;
 pub mod users;
@@ -31,6 +34,8 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
         .merge(server::router())
         .merge(auth::router())
         .merge(users::router())
+        .merge(preferences::router())
+        .merge(albums::router())
         .merge(api_keys::router())
         .merge(assets::router())
         .merge(timeline::router())
@@ -44,6 +49,7 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
         .merge(assets::upload_router(ctx.config.max_upload_bytes))
         .merge(media::router())
         .merge(events::router());
+        .merge(sync::router());
     json_api.merge(streaming).fallback(not_found).method_not_allowed_fallback(method_not_allowed)
 }
 

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use serde::Deserialize;
+use shoebox_db::stats;
 use shoebox_db::users::{self, CreateUserError, NewUser};
 
 use crate::api::auth::check_email;
@@ -28,12 +29,10 @@ async fn me(State(ctx): State<ApiContext>, auth: Auth) -> ApiResult<Json<UserAdm
 async fn list_users(State(ctx): State<ApiContext>, auth: Auth) -> ApiResult<Json<Vec<UserAdminResponse>>> {
     auth.require_admin()?;
     auth.require("adminUser.read")?;
-    let mut out = Vec::new();
-    for user in users::list(&ctx.db).await? {
-        let usage = users::usage_bytes(&ctx.db, user.id).await?;
-        out.push(UserAdminResponse::new(&user, usage));
-    }
-    Ok(Json(out))
+    let usage: std::collections::HashMap<_, _> =
+        stats::usage_by_user(&ctx.db).await?.into_iter().map(|u| (u.user_id, u.usage())).collect();
+    let users = users::list(&ctx.db).await?;
+    Ok(Json(users.iter().map(|user| UserAdminResponse::new(user, usage.get(&user.id).copied().unwrap_or(0))).collect()))
 }
 
 #[derive(Debug, Deserialize)]

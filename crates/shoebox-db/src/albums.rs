@@ -1,0 +1,265 @@
+//! Albums: named sets of a user's assets. Shoebox has no album sharing yet, so every album
+//! query is scoped to its owner.
+
+use chrono::{DateTime, Utc};
+use sqlx::{FromRow, PgPool};
+use uuid::Uuid;
+
+/// An album with the figures its list and detail views show.
+#[derive(Debug, Clone, FromRow)]
+pub struct Album {
+    pub id: Uuid,
+    pub owner_id: Uuid,
+    pub album_name: String,
+    pub description: String,
+    pub album_thumbnail_asset_id: Option<Uuid>,
+    pub is_activity_enabled: bool,
+    pub asset_order: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub asset_count: i64,
+    /// Earliest and latest `local_date_time` of the album's assets not in the trash.
+    pub start_date: Option<DateTime<Utc>>,
+    pub end_date: Option<DateTime<Utc>>,
+    pub last_modified_asset_timestamp: Option<DateTime<Utc>>,
+}
+
+const SELECT: &str = "SELECT al.id, al.owner_id, al.album_name, al.description, al.album_thumbnail_asset_id,
+        al.is_activity_enabled, al.asset_order, al.created_at, al.updated_at,
+        COALESCE(st.asset_count, 0) AS asset_count, st.start_date, st.end_date, st.last_modified_asset_timestamp
+    FROM albums al
+    LEFT JOIN LATERAL (
+        SELECT count(*) AS asset_count, min(a.local_date_time) AS start_date, max(a.local_date_time) AS end_date,
+               max(a.updated_at) AS last_modified_asset_timestamp
+        FROM album_assets aa JOIN assets a ON a.id = aa.asset_id AND a.deleted_at IS NULL
+        WHERE aa.album_id = al.id
+    ) st ON true";
+
+/// Which of the owner's albums to list.
+#[derive(Debug, Clone, Default)]
+pub struct AlbumFilter {
+    /// Only albums holding this asset.
+    pub asset_id: Option<Uuid>,
+    /// Only albums with exactly this name.
+    pub name: Option<String>,
+}
+
+pub async fn list(pool: &PgPool, owner: Uuid, filter: &AlbumFilter) -> sqlx::Result<Vec<Album>> {
+    let sql = format!(
+        "{SELECT}
+         WHERE al.owner_id = $1
+           AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM album_assets x WHERE x.album_id = al.id AND x.asset_id = $2))
+           AND ($3::text IS NULL OR al.album_name = $3)
+         ORDER BY al.created_at DESC, al.id"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(owner).bind(filter.asset_id).bind(&filter.name).fetch_all(pool).await
+}
+
+pub async fn get(pool: &PgPool, owner: Uuid, id: Uuid) -> sqlx::Result<Option<Album>> {
+    let sql = format!("{SELECT} WHERE al.owner_id = $1 AND al.id = $2");
+    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(owner).bind(id).fetch_optional(pool).await
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAlbum {
+    pub owner_id: Uuid,
+    pub album_name: String,
+    pub description: String,
+}
+
+/// Creates an album holding those of `asset_ids` the owner has; returns its id.
+pub async fn create(pool: &PgPool, new: &NewAlbum, asset_ids: &[Uuid]) -> sqlx::Result<Uuid> {
+    let id = Uuid::new_v4();
+    let mut tx = pool.begin().await?;
+    sqlx::query("INSERT INTO albums (id, owner_id, album_name, description) VALUES ($1, $2, $3, $4)")
+        .bind(id)
+        .bind(new.owner_id)
+        .bind(&new.album_name)
+        .bind(&new.description)
+        .execute(&mut *tx)
+        .await?;
+    add_assets_in(&mut tx, new.owner_id, id, asset_ids).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Changes to an album; `None` leaves a field alone.
+#[derive(Debug, Clone, Default)]
+pub struct AlbumUpdate {
+    pub album_name: Option<String>,
+    pub description: Option<String>,
+    pub album_thumbnail_asset_id: Option<Uuid>,
+    pub is_activity_enabled: Option<bool>,
+    pub asset_order: Option<String>,
+}
+
+/// Returns false when the owner has no such album.
+pub async fn update(pool: &PgPool, owner: Uuid, id: Uuid, update: &AlbumUpdate) -> sqlx::Result<bool> {
+    let result = sqlx::query(
+        "UPDATE albums SET album_name = COALESCE($3, album_name), description = COALESCE($4, description),
+             album_thumbnail_asset_id = COALESCE($5, album_thumbnail_asset_id),
+             is_activity_enabled = COALESCE($6, is_activity_enabled), asset_order = COALESCE($7, asset_order),
+             updated_at = now()
+         WHERE owner_id = $1 AND id = $2",
+    )
+    .bind(owner)
+    .bind(id)
+    .bind(&update.album_name)
+    .bind(&update.description)
+    .bind(update.album_thumbnail_asset_id)
+    .bind(update.is_activity_enabled)
+    .bind(&update.asset_order)
+    .execute(pool)
+    .await?;
+    Ok(result.rows_affected() > 0)
+}
+
+pub async fn delete(pool: &PgPool, owner: Uuid, id: Uuid) -> sqlx::Result<bool> {
+    let result =
+        sqlx::query("DELETE FROM albums WHERE owner_id = $1 AND id = $2").bind(owner).bind(id).execute(pool).await?;
+    Ok(result.rows_affected() > 0)
+}
+
+/// What happened to one id of a bulk album change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BulkOutcome {
+    Done,
+    /// Adding an asset already in the album, or removing one that is not.
+    Duplicate,
+    /// Not one of the owner's assets.
+    NotFound,
+}
+
+/// Adds the owner's assets to the album. Returns `None` when the owner has no such album,
+/// else one outcome per id in order.
+pub async fn add_assets(
+    pool: &PgPool,
+    owner: Uuid,
+    album: Uuid,
+    ids: &[Uuid],
+) -> sqlx::Result<Option<Vec<BulkOutcome>>> {
+    let mut tx = pool.begin().await?;
+    // Lock the album row: concurrent adds of the same asset then resolve one by one.
+    let exists: Option<Uuid> = sqlx::query_scalar("SELECT id FROM albums WHERE owner_id = $1 AND id = $2 FOR UPDATE")
+        .bind(owner)
+        .bind(album)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if exists.is_none() {
+        return Ok(None);
+    }
+    let outcomes = add_assets_in(&mut tx, owner, album, ids).await?;
+    tx.commit().await?;
+    Ok(Some(outcomes))
+}
+
+async fn add_assets_in(
+    tx: &mut sqlx::PgConnection,
+    owner: Uuid,
+    album: Uuid,
+    ids: &[Uuid],
+) -> sqlx::Result<Vec<BulkOutcome>> {
+    let owned: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM assets WHERE owner_id = $1 AND id = ANY($2)")
+        .bind(owner)
+        .bind(ids)
+        .fetch_all(&mut *tx)
+        .await?;
+    let added: Vec<Uuid> = sqlx::query_scalar(
+        "INSERT INTO album_assets (album_id, asset_id) SELECT $1, unnest($2::uuid[])
+         ON CONFLICT DO NOTHING RETURNING asset_id",
+    )
+    .bind(album)
+    .bind(&owned)
+    .fetch_all(&mut *tx)
+    .await?;
+    if !added.is_empty() {
+        // The first asset added becomes the cover, as in Immich.
+        sqlx::query(
+            "UPDATE albums SET updated_at = now(),
+                 album_thumbnail_asset_id = COALESCE(album_thumbnail_asset_id, $2)
+             WHERE id = $1",
+        )
+        .bind(album)
+        .bind(added[0])
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(outcomes(ids, &owned, &added))
+}
+
+/// Removes assets from the album; same results as [`add_assets`].
+pub async fn remove_assets(
+    pool: &PgPool,
+    owner: Uuid,
+    album: Uuid,
+    ids: &[Uuid],
+) -> sqlx::Result<Option<Vec<BulkOutcome>>> {
+    let mut tx = pool.begin().await?;
+    let exists: Option<Uuid> = sqlx::query_scalar("SELECT id FROM albums WHERE owner_id = $1 AND id = $2 FOR UPDATE")
+        .bind(owner)
+        .bind(album)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if exists.is_none() {
+        return Ok(None);
+    }
+    let owned: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM assets WHERE owner_id = $1 AND id = ANY($2)")
+        .bind(owner)
+        .bind(ids)
+        .fetch_all(&mut *tx)
+        .await?;
+    let removed: Vec<Uuid> =
+        sqlx::query_scalar("DELETE FROM album_assets WHERE album_id = $1 AND asset_id = ANY($2) RETURNING asset_id")
+            .bind(album)
+            .bind(&owned)
+            .fetch_all(&mut *tx)
+            .await?;
+    if !removed.is_empty() {
+        // A removed cover gives way to another asset of the album, if any.
+        sqlx::query(
+            "UPDATE albums SET updated_at = now(),
+                 album_thumbnail_asset_id = CASE WHEN album_thumbnail_asset_id = ANY($2)
+                     THEN (SELECT asset_id FROM album_assets WHERE album_id = $1 ORDER BY created_at LIMIT 1)
+                     ELSE album_thumbnail_asset_id END
+             WHERE id = $1",
+        )
+        .bind(album)
+        .bind(&removed)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Some(outcomes(ids, &owned, &removed)))
+}
+
+fn outcomes(ids: &[Uuid], owned: &[Uuid], changed: &[Uuid]) -> Vec<BulkOutcome> {
+    ids.iter()
+        .map(|id| {
+            if !owned.contains(id) {
+                BulkOutcome::NotFound
+            } else if changed.contains(id) {
+                BulkOutcome::Done
+            } else {
+                BulkOutcome::Duplicate
+            }
+        })
+        .collect()
+}
+
+/// How many albums the user owns (Shoebox has no shared albums yet).
+pub async fn count_owned(pool: &PgPool, owner: Uuid) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM albums WHERE owner_id = $1").bind(owner).fetch_one(pool).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bulk_outcomes_follow_the_request_order() {
+        let [a, b, c] = [Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4()];
+        let got = outcomes(&[a, b, c, a], &[a, b], &[a]);
+        // `a` appears twice: both report Done, since the row exists after the call.
+        assert_eq!(got, vec![BulkOutcome::Done, BulkOutcome::Duplicate, BulkOutcome::NotFound, BulkOutcome::Done]);
+    }
+}
