@@ -2,6 +2,10 @@
 //!
 //! `shoebox-worker queue missing|all [QUEUE]` instead queues, from the database alone, every
 //! asset whose step has not run (or every asset), then exits: losing Redis loses no work.
+//!
+//! `shoebox-worker models pull NAME` downloads a model (Immich's repositories by default) into
+//! the models folder; `shoebox-worker models list` shows what is installed. Neither needs the
+//! database or Redis.
 
 use anyhow::{Context, bail};
 use shoebox_core::Config;
@@ -14,6 +18,9 @@ async fn main() -> anyhow::Result<()> {
     let config = Config::from_env()?;
     tracing_subscriber::fmt().with_env_filter(EnvFilter::try_new(&config.log_filter)?).init();
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().is_some_and(|arg| arg == "models") {
+        return models_command(&config, &args[1..]).await;
+    }
     let pipeline = Pipeline::connect(&config).await?;
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         [] | ["run"] => run(pipeline, &config).await,
@@ -42,7 +49,9 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
-        _ => bail!("usage: shoebox-worker [run] | shoebox-worker queue missing|all [QUEUE...]"),
+        _ => bail!(
+            "usage: shoebox-worker [run] | shoebox-worker queue missing|all [QUEUE...] | shoebox-worker models pull NAME|list"
+        ),
     }
 }
 
@@ -58,6 +67,26 @@ async fn run(pipeline: Pipeline, config: &Config) -> anyhow::Result<()> {
     runner::run(pipeline, config, shutdown_signal()).await?;
     tracing::info!("worker stopped");
     Ok(())
+}
+
+async fn models_command(config: &Config, args: &[String]) -> anyhow::Result<()> {
+    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["pull", name] => {
+            let dir = shoebox_ml::pull_model(&config.ml, name, true).await?;
+            println!("{name}: installed in {}", dir.display());
+            Ok(())
+        }
+        ["list"] => {
+            let store = shoebox_ml::ModelStore::new(config.ml.models_dir.clone());
+            println!("models in {}:", store.models_dir().display());
+            for (kind, name) in store.list() {
+                let configured = name == config.ml.clip_model || name == config.ml.face_model;
+                println!("  {}/{name}{}", kind.folder(), if configured { " (configured)" } else { "" });
+            }
+            Ok(())
+        }
+        _ => bail!("usage: shoebox-worker models pull NAME | shoebox-worker models list"),
+    }
 }
 
 async fn shutdown_signal() -> std::io::Result<()> {
