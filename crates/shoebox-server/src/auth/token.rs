@@ -1,15 +1,14 @@
 //! Random secrets for sessions and API keys, and the hashes stored in their place.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use rand::RngCore;
+use rand::Rng;
+use rand::distr::Alphanumeric;
 use sha2::{Digest, Sha256};
 
-/// 32 random bytes as URL-safe base64: usable unchanged in headers, cookies and URLs.
+/// 43 random letters and digits (256 bits): usable unchanged in headers, cookies, URLs and on a
+/// command line. Only alphanumerics, as Immich's keys: a secret starting with `-` would be taken
+/// for an option by the CLI's `immich login URL KEY`.
 pub fn generate() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
+    rand::rng().sample_iter(Alphanumeric).take(43).map(char::from).collect()
 }
 
 /// What the database keeps of a secret.
@@ -24,6 +23,7 @@ mod tests {
         let (a, b) = (super::generate(), super::generate());
         assert_ne!(a, b);
         assert_eq!(a.len(), 43);
+        assert!(a.chars().all(|c| c.is_ascii_alphanumeric()));
         assert_eq!(super::hash(&a), super::hash(&a));
         assert_ne!(super::hash(&a), super::hash(&b));
     }
