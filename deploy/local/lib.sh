@@ -26,6 +26,8 @@ SHOEBOX_APT_PACKAGES=(
   python3-venv unzip ca-certificates
   # setfacl: lets the Postgres user through folders without opening them to everyone.
   acl
+  # The web gallery's end-to-end tests drive Debian's Chromium (deploy/local/web-e2e).
+  chromium
 )
 
 shoebox_log() { printf 'shoebox: %s\n' "$*" >&2; }

@@ -1,5 +1,6 @@
 /** A modal dialog on the native <dialog> element (focus trap and Esc for free). */
 import { useEffect, useRef, type ReactNode } from 'react';
+import { Icon } from './Icon';
 
 export function Dialog({ title, children, onClose }: { title: string; children: ReactNode; onClose(): void }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -13,7 +14,7 @@ export function Dialog({ title, children, onClose }: { title: string; children: 
       <header>
         <h2>{title}</h2>
         <button type="button" className="icon" aria-label="Close" onClick={onClose}>
-          ✕
+          <Icon name="close" />
         </button>
       </header>
       {children}

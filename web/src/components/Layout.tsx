@@ -6,16 +6,17 @@ import { useLive } from '../state/live';
 import { useStoredSetting, type Theme } from '../state/settings';
 import { UploadPanel } from './UploadPanel';
 import { DropZone } from './DropZone';
+import { Icon, type IconName } from './Icon';
 
-const links = [
-  { to: '/photos', label: 'Photos', icon: '▦' },
-  { to: '/search', label: 'Explore', icon: '⌕' },
-  { to: '/people', label: 'People', icon: '☺' },
-  { to: '/places', label: 'Places', icon: '⌖' },
-  { to: '/albums', label: 'Albums', icon: '▤' },
-  { to: '/favorites', label: 'Favorites', icon: '♥' },
-  { to: '/archive', label: 'Archive', icon: '⧈' },
-  { to: '/trash', label: 'Trash', icon: '🗑' },
+const links: { to: string; label: string; icon: IconName }[] = [
+  { to: '/photos', label: 'Photos', icon: 'photos' },
+  { to: '/search', label: 'Explore', icon: 'explore' },
+  { to: '/people', label: 'People', icon: 'people' },
+  { to: '/places', label: 'Places', icon: 'places' },
+  { to: '/albums', label: 'Albums', icon: 'albums' },
+  { to: '/favorites', label: 'Favorites', icon: 'heart' },
+  { to: '/archive', label: 'Archive', icon: 'archive' },
+  { to: '/trash', label: 'Trash', icon: 'trash' },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {
@@ -32,7 +33,7 @@ export function Layout({ children }: { children: ReactNode }) {
     <div className={`app${menuOpen ? ' menu-open' : ''}`}>
       <header className="topbar">
         <button type="button" className="icon menu-button" aria-label="Menu" onClick={() => setMenuOpen((o) => !o)}>
-          ☰
+          <Icon name="menu" />
         </button>
         <NavLink to="/photos" className="brand">
           <img src="/favicon.svg" alt="" width={24} height={24} /> <span>Shoebox</span>
@@ -55,7 +56,7 @@ export function Layout({ children }: { children: ReactNode }) {
         </form>
         <span className="spacer" />
         <button type="button" onClick={() => picker.current?.click()}>
-          Upload
+          <Icon name="upload" /> <span className="label">Upload</span>
         </button>
         <input
           ref={picker}
@@ -77,7 +78,7 @@ export function Layout({ children }: { children: ReactNode }) {
           title={`Theme: ${theme}`}
           onClick={() => setTheme(theme === 'system' ? 'dark' : theme === 'dark' ? 'light' : 'system')}
         >
-          {theme === 'dark' ? '☾' : theme === 'light' ? '☀' : '◐'}
+          <Icon name="theme" />
         </button>
         <details className="account">
           <summary aria-label="Account">{user?.name.slice(0, 1).toUpperCase()}</summary>
@@ -98,12 +99,12 @@ export function Layout({ children }: { children: ReactNode }) {
       <nav className="sidebar" aria-label="Main" onClick={() => setMenuOpen(false)}>
         {links.map((link) => (
           <NavLink key={link.to} to={link.to}>
-            <span aria-hidden="true">{link.icon}</span> {link.label}
+            <Icon name={link.icon} /> {link.label}
           </NavLink>
         ))}
         {user?.isAdmin && (
           <NavLink to="/admin">
-            <span aria-hidden="true">⚙</span> Administration
+            <Icon name="admin" /> Administration
           </NavLink>
         )}
       </nav>

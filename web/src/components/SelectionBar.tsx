@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { actionLabels, type Action } from '../lib/actions';
 import { AlbumPicker } from './AlbumPicker';
+import { Icon } from './Icon';
 
 interface SelectionBarProps {
   count: number;
@@ -16,7 +17,7 @@ export function SelectionBar({ count, actions, allFavorite, onAction, onClear }:
   return (
     <div className="selection-bar" role="toolbar" aria-label="Selection actions">
       <button type="button" className="icon" aria-label="Clear selection" onClick={onClear}>
-        ✕
+        <Icon name="close" />
       </button>
       <span className="selection-count">{count} selected</span>
       <span className="spacer" />

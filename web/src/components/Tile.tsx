@@ -4,6 +4,7 @@ import { media } from '../api/client';
 import { placeholderUrl } from '../lib/thumbhash';
 import { formatDuration, type TimelineAsset } from '../lib/timeline';
 import type { Box } from '../lib/justified';
+import { Icon } from './Icon';
 
 interface TileProps {
   asset: TimelineAsset;
@@ -50,8 +51,12 @@ export const Tile = memo(function Tile({ asset, box, top, selected, selecting, v
       />
       {(asset.isFavorite || !asset.isImage) && (
         <span className="tile-badges" aria-hidden="true">
-          {!asset.isImage && <span>▶ {asset.duration != null ? formatDuration(asset.duration) : ''}</span>}
-          {asset.isFavorite && <span className="fav">♥</span>}
+          {!asset.isImage && (
+            <span>
+              {asset.duration != null ? formatDuration(asset.duration) : ''} <Icon name="play" size={16} />
+            </span>
+          )}
+          {asset.isFavorite && <Icon name="heart" size={16} />}
         </span>
       )}
     </div>

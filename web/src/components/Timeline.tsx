@@ -103,24 +103,25 @@ export function Timeline({ source, actions, albumId, leaves, live = false, empty
   });
 
   const order = store.order();
-  const orderIds = useMemo(() => order.map((a) => a.id), [order]);
+  const viewingIndex = viewing ? order.findIndex((a) => a.id === viewing) : -1;
+  const viewerOpen = viewingIndex >= 0;
+  // Callbacks read the latest order through a ref, so they stay stable and tiles stay memoized.
+  const orderIds = useRef<string[]>([]);
+  orderIds.current = order.map((a) => a.id);
+  const selecting = selection.ids.size > 0;
+  const selectingRef = useRef(selecting);
+  selectingRef.current = selecting;
 
+  const onTileSelect = useCallback((asset: TimelineAsset, event: React.MouseEvent) => {
+    event.stopPropagation();
+    setSelection((s) => (event.shiftKey ? selectRange(s, orderIds.current, asset.id) : toggle(s, asset.id)));
+  }, []);
   const onTileClick = useCallback(
     (asset: TimelineAsset, event: React.MouseEvent) => {
-      if (selection.ids.size > 0) {
-        setSelection((s) => (event.shiftKey ? selectRange(s, orderIds, asset.id) : toggle(s, asset.id)));
-      } else {
-        setViewing(asset.id);
-      }
+      if (selectingRef.current) onTileSelect(asset, event);
+      else setViewing(asset.id);
     },
-    [selection.ids.size, orderIds],
-  );
-  const onTileSelect = useCallback(
-    (asset: TimelineAsset, event: React.MouseEvent) => {
-      event.stopPropagation();
-      setSelection((s) => (event.shiftKey ? selectRange(s, orderIds, asset.id) : toggle(s, asset.id)));
-    },
-    [orderIds],
+    [onTileSelect],
   );
 
   const applied = useCallback(
@@ -152,16 +153,15 @@ export function Timeline({ source, actions, albumId, leaves, live = false, empty
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && !viewing && selection.ids.size > 0) setSelection(emptySelection);
+      if (event.key === 'Escape' && !viewerOpen && selection.ids.size > 0) setSelection(emptySelection);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [viewing, selection.ids.size]);
+  }, [viewerOpen, selection.ids.size]);
 
   const from = scrollTop - viewport * RENDER_AHEAD;
   const to = scrollTop + viewport * (1 + RENDER_AHEAD);
   const { metrics } = store;
-  const selecting = selection.ids.size > 0;
 
   const content: ReactNode[] = [];
   for (const month of store.monthsIn(from, to)) {
@@ -218,8 +218,6 @@ export function Timeline({ source, actions, albumId, leaves, live = false, empty
     }
   }
 
-  const viewingIndex = viewing ? order.findIndex((a) => a.id === viewing) : -1;
-
   return (
     <div className="timeline">
       {selecting ? (
@@ -261,7 +259,7 @@ export function Timeline({ source, actions, albumId, leaves, live = false, empty
         <Viewer
           assets={order}
           index={viewingIndex}
-          onIndex={(i) => setViewing(order[i]?.id ?? null)}
+          onShow={setViewing}
           onClose={() => {
             // Bring the last viewed photo into view, as Google Photos does.
             const top = viewing ? store.positionOf(viewing) : null;

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useLive, useUploads } from '../state/live';
 import { totals } from '../lib/uploads';
 import { formatBytes } from '../lib/format';
+import { Icon } from './Icon';
 
 const statusText = {
   waiting: 'Waiting',
@@ -28,11 +29,11 @@ export function UploadPanel() {
         </strong>
         <span className="spacer" />
         <button type="button" className="icon" aria-label={collapsed ? 'Expand uploads' : 'Collapse uploads'} onClick={() => setCollapsed((c) => !c)}>
-          {collapsed ? '▴' : '▾'}
+          <Icon name={collapsed ? 'next' : 'prev'} />
         </button>
         {!busy && (
           <button type="button" className="icon" aria-label="Close uploads" onClick={() => uploads.clearFinished()}>
-            ✕
+            <Icon name="close" />
           </button>
         )}
       </header>

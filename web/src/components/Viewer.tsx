@@ -10,11 +10,13 @@ import type { Action } from '../lib/actions';
 import { placeholderUrl } from '../lib/thumbhash';
 import type { TimelineAsset } from '../lib/timeline';
 import { InfoPanel } from './InfoPanel';
+import { Icon } from './Icon';
 
 interface ViewerProps {
   assets: TimelineAsset[];
   index: number;
-  onIndex(index: number): void;
+  /** Shows another asset of the list. */
+  onShow(id: string): void;
   onClose(): void;
   onApplied(action: Action, ids: string[]): void;
 }
@@ -27,7 +29,7 @@ interface Zoom {
 
 const NO_ZOOM: Zoom = { scale: 1, x: 0, y: 0 };
 
-export function Viewer({ assets, index, onIndex, onClose, onApplied }: ViewerProps) {
+export function Viewer({ assets, index, onShow, onClose, onApplied }: ViewerProps) {
   const current = assets[index];
   const [details, setDetails] = useState<Asset | null>(null);
   const [showInfo, setShowInfo] = useState(() => innerWidth > 1100 && localStorage.getItem('shoebox.info') === '1');
@@ -60,10 +62,10 @@ export function Viewer({ assets, index, onIndex, onClose, onApplied }: ViewerPro
 
   const step = useCallback(
     (delta: number) => {
-      const next = index + delta;
-      if (next >= 0 && next < assets.length) onIndex(next);
+      const next = assets[index + delta];
+      if (next) onShow(next.id);
     },
-    [index, assets.length, onIndex],
+    [index, assets, onShow],
   );
 
   const toggleFavorite = useCallback(async () => {
@@ -84,16 +86,15 @@ export function Viewer({ assets, index, onIndex, onClose, onApplied }: ViewerPro
       const forever = current.isTrashed;
       if (forever && !confirm('Delete permanently?')) return;
       await api.del('/assets', { ids: [current.id], force: forever });
-      const wasLast = assets.length === 1;
+      // Show the next photo (or the previous one at the end) once this one left the list.
+      const neighbour = assets[index + 1] ?? assets[index - 1];
       onApplied(forever ? 'deleteForever' : 'trash', [current.id]);
-      // The list shrank: the same index now holds the next asset.
-      if (wasLast) onClose();
-      else if (index >= assets.length - 1) onIndex(index - 1);
-      else onIndex(index);
+      if (neighbour) onShow(neighbour.id);
+      else onClose();
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     }
-  }, [current, assets.length, index, onApplied, onClose, onIndex]);
+  }, [current, assets, index, onApplied, onClose, onShow]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -139,19 +140,21 @@ export function Viewer({ assets, index, onIndex, onClose, onApplied }: ViewerPro
 
   return (
     <div className="viewer" role="dialog" aria-modal="true" aria-label="Photo viewer" data-asset-id={current.id}>
+      <div className="viewer-main">
+      <div className="viewer-left">
       <div className="viewer-bar">
         <button ref={closeButton} type="button" className="icon" aria-label="Close viewer" onClick={onClose}>
-          ←
+          <Icon name="back" />
         </button>
         <span className="viewer-name">{details?.originalFileName ?? ''}</span>
         <span className="spacer" />
         {!isVideo && (
           <>
             <button type="button" className="icon" aria-label="Zoom out" onClick={() => zoomBy(1 / 1.5)}>
-              −
+              <Icon name="zoomOut" />
             </button>
             <button type="button" className="icon" aria-label="Zoom in" onClick={() => zoomBy(1.5)}>
-              +
+              <Icon name="zoomIn" />
             </button>
             <button
               type="button"
@@ -171,13 +174,13 @@ export function Viewer({ assets, index, onIndex, onClose, onApplied }: ViewerPro
           aria-pressed={favorite}
           onClick={() => void toggleFavorite()}
         >
-          {favorite ? '♥' : '♡'}
+          <Icon name={favorite ? 'heart' : 'heartOutline'} />
         </button>
         <a className="button icon" aria-label="Download" href={media.original(current.id)} download>
-          ⤓
+          <Icon name="download" />
         </a>
         <button type="button" className="icon" aria-label="Info" aria-pressed={showInfo} onClick={() => setShowInfo((s) => !s)}>
-          ⓘ
+          <Icon name="info" />
         </button>
         <button
           type="button"
@@ -185,7 +188,7 @@ export function Viewer({ assets, index, onIndex, onClose, onApplied }: ViewerPro
           aria-label={current.isTrashed ? 'Delete permanently' : 'Move to trash'}
           onClick={() => void trash()}
         >
-          🗑
+          <Icon name="trash" />
         </button>
       </div>
       {error && (
@@ -193,7 +196,6 @@ export function Viewer({ assets, index, onIndex, onClose, onApplied }: ViewerPro
           {error}
         </p>
       )}
-      <div className="viewer-main">
         <div
           className="viewer-stage"
           style={{ backgroundImage: placeholder ? `url(${placeholder})` : undefined }}
@@ -237,15 +239,16 @@ export function Viewer({ assets, index, onIndex, onClose, onApplied }: ViewerPro
           )}
           {index > 0 && (
             <button type="button" className="viewer-nav prev" aria-label="Previous" onClick={() => step(-1)}>
-              ‹
+              <Icon name="prev" size={32} />
             </button>
           )}
           {index < assets.length - 1 && (
             <button type="button" className="viewer-nav next" aria-label="Next" onClick={() => step(1)}>
-              ›
+              <Icon name="next" size={32} />
             </button>
           )}
         </div>
+      </div>
         {showInfo && <InfoPanel asset={details} fallback={current} />}
       </div>
     </div>

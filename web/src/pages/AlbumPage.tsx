@@ -6,6 +6,7 @@ import { timelineSource } from '../api/sources';
 import type { Album } from '../api/types';
 import { Timeline } from '../components/Timeline';
 import type { Action } from '../lib/actions';
+import { Icon } from '../components/Icon';
 
 const actions: Action[] = ['favorite', 'download', 'removeFromAlbum', 'trash'];
 
@@ -48,7 +49,7 @@ export function AlbumPage() {
       header={
         <div className="page-header">
           <Link to="/albums" className="button icon" aria-label="Back to albums">
-            ←
+            <Icon name="back" />
           </Link>
           <input
             key={album?.albumName}

@@ -8,6 +8,7 @@ import type { Person, SearchResponse } from '../api/types';
 import { Timeline } from '../components/Timeline';
 import { staticSource, type AssetSource } from '../lib/timelineStore';
 import type { Action } from '../lib/actions';
+import { Icon } from '../components/Icon';
 
 const actions: Action[] = ['favorite', 'album', 'download', 'archive', 'trash'];
 
@@ -52,7 +53,7 @@ export function PersonPage() {
       header={
         <div className="page-header person-header">
           <Link to="/people" className="button icon" aria-label="Back to people">
-            ←
+            <Icon name="back" />
           </Link>
           <img className="person-face" src={media.person(id)} alt="" />
           <input

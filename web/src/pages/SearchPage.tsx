@@ -55,9 +55,13 @@ export function SearchPage() {
       try {
         return await api.post<SearchResponse>(smart ? '/search/smart' : '/search/metadata', body);
       } catch (err) {
-        if (!smart || !isMissing(err)) throw err;
-        // No smart search on this server: fall back to matching file names.
-        setNote('Smart search is not available on this server; matching file names instead.');
+        if (!smart) throw err;
+        // No smart search here (older server, or no CLIP model): fall back to matching file names.
+        setNote(
+          isMissing(err)
+            ? 'Smart search is not available on this server; matching file names instead.'
+            : `Smart search failed (${err instanceof Error ? err.message : String(err)}); matching file names instead.`,
+        );
         const { body: fallback } = searchBody({ ...current, q: undefined, fileName: current.q });
         return api.post<SearchResponse>('/search/metadata', fallback);
       }

@@ -1,0 +1,84 @@
+/**
+ * Shared set-up for the end-to-end tests: the server started by deploy/local/web-e2e, Debian's
+ * Chromium driven through playwright-core, screenshots and reports under SHOEBOX_E2E_OUTPUT.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const baseUrl = required('SHOEBOX_E2E_URL');
+export const fixtures = required('SHOEBOX_FIXTURES_DIR');
+export const output = process.env.SHOEBOX_E2E_OUTPUT ?? join(process.cwd(), '..', '.local', 'test', 'e2e');
+export const screenshots = join(output, 'screenshots');
+mkdirSync(screenshots, { recursive: true });
+
+export const admin = { name: 'Ada Admin', email: 'ada@example.com', password: 'correct horse battery staple' };
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the end-to-end tests through deploy/local/web-e2e`);
+  return value;
+}
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.SHOEBOX_CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A page whose uncaught errors are collected, so tests can assert the app never crashed. */
+export async function openPage(context: BrowserContext): Promise<{ page: Page; errors: string[] }> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  return { page, errors };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const path = join(screenshots, `${name}.png`);
+  await page.screenshot({ path });
+  console.log(`screenshot: ${path}`);
+  return path;
+}
+
+export function writeReport(name: string, report: unknown): string {
+  const path = join(output, name);
+  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+  return path;
+}
+
+/** Runs SQL on the e2e database through psql; returns its unaligned output. */
+export function sql(statement: string): string {
+  return execFileSync(required('SHOEBOX_E2E_PSQL'), ['-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', required('SHOEBOX_E2E_DATABASE_URL')], {
+    input: statement,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  }).trim();
+}
+
+/** Waits until `check` returns a truthy value, polling; fails with `what` after `timeout` ms. */
+export async function eventually<T>(what: string, check: () => Promise<T>, timeout = 60_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeout;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value as NonNullable<T>;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
