@@ -19,11 +19,21 @@ pub(crate) struct ClipConfig {
 pub(crate) struct TextConfig {
     #[serde(default = "default_context_length")]
     pub context_length: usize,
+    /// `{"clean": "canonicalize"}` (SigLIP-style models): drop punctuation and lowercase.
+    #[serde(default)]
+    pub tokenizer_kwargs: Option<serde_json::Value>,
+}
+
+impl TextConfig {
+    pub fn canonicalize(&self) -> bool {
+        self.tokenizer_kwargs.as_ref().and_then(|kwargs| kwargs.get("clean")).and_then(|v| v.as_str())
+            == Some("canonicalize")
+    }
 }
 
 impl Default for TextConfig {
     fn default() -> Self {
-        Self { context_length: default_context_length() }
+        Self { context_length: default_context_length(), tokenizer_kwargs: None }
     }
 }
 

@@ -18,6 +18,7 @@ pub struct ClipTextual {
     model: ModelSession,
     tokenizer: Tokenizer,
     context_length: usize,
+    canonicalize: bool,
     dimension: usize,
 }
 
@@ -37,7 +38,8 @@ impl ClipTextual {
                 model.input_type
             )));
         }
-        Ok(Self { model, tokenizer, context_length, dimension: config.embed_dim })
+        let canonicalize = config.text_cfg.canonicalize();
+        Ok(Self { model, tokenizer, context_length, canonicalize, dimension: config.embed_dim })
     }
 
     pub fn dimension(&self) -> usize {
@@ -46,6 +48,7 @@ impl ClipTextual {
 
     /// The unit-length embedding of `text`.
     pub fn embed(&self, text: &str) -> Result<Vec<f32>, MlError> {
+        let text = clean_text(text, self.canonicalize);
         let encoding =
             self.tokenizer.encode(text, true).map_err(|err| MlError::Inference(format!("tokenizer: {err}")))?;
         let ids = encoding.get_ids();
@@ -70,6 +73,28 @@ impl ClipTextual {
         let outputs = self.model.run(input)?;
         let mut rows = split_rows(&outputs[0].data, 1, self.dimension)?;
         Ok(rows.remove(0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_text;
+
+    #[test]
+    fn text_is_cleaned_like_immich() {
+        assert_eq!(clean_text("  a\tred\n  car ", false), "a red car");
+        assert_eq!(clean_text("A Red, car!", true), "a red car");
+    }
+}
+
+/// Whitespace collapsed to single spaces (as Immich does before tokenising); for models that ask
+/// for it, ASCII punctuation removed and letters lowercased.
+fn clean_text(text: &str, canonicalize: bool) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if canonicalize {
+        text.chars().filter(|c| !c.is_ascii_punctuation()).collect::<String>().to_lowercase()
+    } else {
+        text
     }
 }
 

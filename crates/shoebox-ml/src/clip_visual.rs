@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use image::RgbImage;
-use ort::value::Tensor;
+use ort::value::{Tensor, TensorElementType};
 
 use crate::MlError;
 use crate::clip_config::{ClipConfig, PreprocessConfig, read_json};
@@ -18,6 +18,7 @@ const MAX_BATCH: usize = 8;
 pub struct ClipVisual {
     model: ModelSession,
     preprocess: ClipPreprocess,
+    raw_input: bool,
     dimension: usize,
 }
 
@@ -27,15 +28,20 @@ impl ClipVisual {
         let config: ClipConfig = read_json(&model_dir.join("config.json"))?;
         let preprocess_config: PreprocessConfig = read_json(&model_dir.join("visual/preprocess_cfg.json"))?;
         let model = ModelSession::load(&model_dir.join("visual/model.onnx"), intra_threads)?;
-        if model.input_type != ort::value::TensorElementType::Float32 {
-            return Err(MlError::InvalidModel(format!(
-                "{}: visual input {} is {:?}, expected float32",
-                model_dir.display(),
-                model.input_name,
-                model.input_type
-            )));
-        }
-        Ok(Self { model, preprocess: ClipPreprocess::new(&preprocess_config)?, dimension: config.embed_dim })
+        // Classic exports take normalised float32 [N,3,H,W]; newer ones normalise inside the
+        // graph and take the resized photo as bytes [N,H,W,3].
+        let raw_input = match model.input_type {
+            TensorElementType::Float32 => false,
+            TensorElementType::Uint8 => true,
+            other => {
+                return Err(MlError::InvalidModel(format!(
+                    "{}: visual input {} is {other:?}, expected float32 or uint8",
+                    model_dir.display(),
+                    model.input_name
+                )));
+            }
+        };
+        Ok(Self { model, preprocess: ClipPreprocess::new(&preprocess_config)?, raw_input, dimension: config.embed_dim })
     }
 
     /// Length of the embeddings (the model's `embed_dim`).
@@ -49,12 +55,22 @@ impl ClipVisual {
         let batch_size = if self.model.batches() { MAX_BATCH } else { 1 };
         let mut embeddings = Vec::with_capacity(images.len());
         for batch in images.chunks(batch_size) {
-            let mut input = Vec::with_capacity(batch.len() * self.preprocess.image_len());
-            for image in batch {
-                self.preprocess.push(image, &mut input)?;
-            }
-            let tensor = Tensor::from_array((self.preprocess.shape(batch.len()), input)).map_err(MlError::inference)?;
-            let outputs = self.model.run(tensor.into_dyn())?;
+            let tensor = if self.raw_input {
+                let mut input = Vec::with_capacity(batch.len() * self.preprocess.image_len());
+                for image in batch {
+                    self.preprocess.push_raw(image, &mut input)?;
+                }
+                Tensor::from_array((self.preprocess.raw_shape(batch.len()), input))
+                    .map_err(MlError::inference)?
+                    .into_dyn()
+            } else {
+                let mut input = Vec::with_capacity(batch.len() * self.preprocess.image_len());
+                for image in batch {
+                    self.preprocess.push(image, &mut input)?;
+                }
+                Tensor::from_array((self.preprocess.shape(batch.len()), input)).map_err(MlError::inference)?.into_dyn()
+            };
+            let outputs = self.model.run(tensor)?;
             embeddings.extend(split_rows(&outputs[0].data, batch.len(), self.dimension)?);
         }
         Ok(embeddings)

@@ -85,6 +85,20 @@ impl ClipPreprocess {
         Ok(())
     }
 
+    /// Shape of a batch for models that normalise inside the graph: `[N, H, W, 3]` bytes.
+    pub fn raw_shape(&self, batch: usize) -> [usize; 4] {
+        [batch, self.height as usize, self.width as usize, 3]
+    }
+
+    /// Appends one image, resized and cropped but not normalised, as interleaved RGB bytes.
+    pub fn push_raw(&self, image: &RgbImage, out: &mut Vec<u8>) -> Result<(), MlError> {
+        if image.width() == 0 || image.height() == 0 {
+            return Err(MlError::Inference("empty image".to_owned()));
+        }
+        out.extend_from_slice(self.resize(image)?.as_raw());
+        Ok(())
+    }
+
     fn resize(&self, image: &RgbImage) -> Result<RgbImage, MlError> {
         let options = ResizeOptions::new().resize_alg(self.algorithm);
         let mut resizer = Resizer::new();

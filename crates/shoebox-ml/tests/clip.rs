@@ -111,3 +111,21 @@ fn models_are_shared_across_threads() {
         assert!(cosine_similarity(&embedding, &query) > 0.9, "{}", COLOURS[i].0);
     }
 }
+
+#[test]
+fn models_taking_bytes_get_the_resized_photo_unnormalised() {
+    common::init_runtime();
+    let dir = common::models_dir().join("clip/shoebox-test-clip-uint8");
+    let (visual, textual) = (ClipVisual::load(&dir, 1).unwrap(), ClipTextual::load(&dir, 1).unwrap());
+    let photos: Vec<RgbImage> = COLOURS.iter().enumerate().map(|(i, (_, rgb))| solid(i, *rgb)).collect();
+    let embeddings = visual.embed(&photos).unwrap();
+    for (i, (word, _)) in COLOURS.iter().enumerate() {
+        assert_eq!(best_match(&textual.embed(word).unwrap(), &embeddings), i, "{word:?}");
+    }
+    // Both input kinds describe a photo alike.
+    let (float_model, _) = models();
+    let photo = common::photo("coffee.png");
+    let from_bytes = visual.embed(std::slice::from_ref(&photo)).unwrap().remove(0);
+    let from_floats = float_model.embed(&[photo]).unwrap().remove(0);
+    assert!(cosine_similarity(&from_bytes, &from_floats) > 0.999);
+}

@@ -1,4 +1,4 @@
-"""Writes a tiny CLIP-shaped model in Immich's layout into the folder given as argument.
+"""Writes tiny CLIP-shaped models in Immich's layout into the clip folder given as argument.
 
 The image tower takes the mean colour of the (normalised) image, undoes the normalisation, and
 scores it against ten colour prototypes with a narrow Gaussian; the text tower sums one vector
@@ -60,7 +60,8 @@ def save(model: onnx.ModelProto, path: Path) -> None:
     onnx.save(model, str(path))
 
 
-def visual(rows: np.ndarray, path: Path) -> None:
+def visual(rows: np.ndarray, path: Path, raw_input: bool = False) -> None:
+    """raw_input: the photo as bytes [N,H,W,3], normalised inside the graph (newer exports)."""
     prototypes = np.array(list(COLOURS.values()), dtype=np.float32)  # [K, 3]
     nodes = [
         const("std", np.array(STD, dtype=np.float32)),
@@ -71,9 +72,23 @@ def visual(rows: np.ndarray, path: Path) -> None:
         const("minus_inv_temperature", np.array(-1.0 / TEMPERATURE, dtype=np.float32)),
         const("sum_axes", np.array([1], dtype=np.int64)),
         const("rows", rows),
-        helper.make_node("ReduceMean", ["image"], ["normalised_mean"], axes=[2, 3], keepdims=0),
-        helper.make_node("Mul", ["normalised_mean", "std"], ["scaled"]),
-        helper.make_node("Add", ["scaled", "mean"], ["rgb"]),
+    ]
+    if raw_input:
+        nodes += [
+            const("inv_255", np.array(1.0 / 255.0, dtype=np.float32)),
+            helper.make_node("Cast", ["image"], ["image_float"], to=TensorProto.FLOAT),
+            helper.make_node("ReduceMean", ["image_float"], ["byte_mean"], axes=[1, 2], keepdims=0),
+            helper.make_node("Mul", ["byte_mean", "inv_255"], ["rgb"]),
+        ]
+        image_input = helper.make_tensor_value_info("image", TensorProto.UINT8, ["batch", IMAGE_SIZE, IMAGE_SIZE, 3])
+    else:
+        nodes += [
+            helper.make_node("ReduceMean", ["image"], ["normalised_mean"], axes=[2, 3], keepdims=0),
+            helper.make_node("Mul", ["normalised_mean", "std"], ["scaled"]),
+            helper.make_node("Add", ["scaled", "mean"], ["rgb"]),
+        ]
+        image_input = helper.make_tensor_value_info("image", TensorProto.FLOAT, ["batch", 3, IMAGE_SIZE, IMAGE_SIZE])
+    nodes += [
         helper.make_node("MatMul", ["rgb", "prototypes_t"], ["dot"]),
         helper.make_node("Mul", ["rgb", "rgb"], ["rgb_squared"]),
         helper.make_node("ReduceSum", ["rgb_squared", "sum_axes"], ["rgb_norm"], keepdims=1),
@@ -87,7 +102,7 @@ def visual(rows: np.ndarray, path: Path) -> None:
     graph = helper.make_graph(
         nodes,
         "shoebox-test-clip-visual",
-        [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["batch", 3, IMAGE_SIZE, IMAGE_SIZE])],
+        [image_input],
         [helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["batch", EMBED_DIM])],
     )
     save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)]), path)
@@ -139,11 +154,11 @@ def tokenizer(vocab: dict) -> dict:
     }
 
 
-def main(out: Path) -> None:
+def write_model(out: Path, raw_input: bool) -> None:
     words = SPECIALS + list(COLOURS) + FILLERS
     vocab = {word: i for i, word in enumerate(words)}
     rows = directions(len(COLOURS))
-    visual(rows, out / "visual" / "model.onnx")
+    visual(rows, out / "visual" / "model.onnx", raw_input)
     textual(vocab, rows, out / "textual" / "model.onnx")
     write = lambda name, data: (out / name).write_text(json.dumps(data, indent=2) + "\n")  # noqa: E731
     write("config.json", {
@@ -163,6 +178,12 @@ def main(out: Path) -> None:
     write("textual/special_tokens_map.json", {
         "bos_token": SPECIALS[0], "eos_token": SPECIALS[1], "pad_token": SPECIALS[1], "unk_token": SPECIALS[2],
     })
+
+
+def main(clip_dir: Path) -> None:
+    """Writes shoebox-test-clip (float32 input) and shoebox-test-clip-uint8 (bytes input)."""
+    write_model(clip_dir / "shoebox-test-clip", raw_input=False)
+    write_model(clip_dir / "shoebox-test-clip-uint8", raw_input=True)
 
 
 if __name__ == "__main__":
