@@ -11,7 +11,7 @@ pub fn iso(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-/// Durations as Immich writes them, `H:MM:SS.ffffff`; images have `0:00:00.00000`.
+/// Durations as Immich's older DTOs (`SyncAssetV1`) write them: `H:MM:SS.ffffff`.
 pub fn duration_string(millis: Option<i64>) -> String {
     match millis {
         Some(ms) if ms > 0 => {
@@ -95,7 +95,8 @@ pub struct AssetResponse {
     pub is_edited: bool,
     pub visibility: String,
     pub has_metadata: bool,
-    pub duration: String,
+    /// Milliseconds, `null` for images (Immich 3).
+    pub duration: Option<i64>,
     pub width: Option<i32>,
     pub height: Option<i32>,
     pub live_photo_video_id: Option<Uuid>,
@@ -127,7 +128,7 @@ impl From<&Asset> for AssetResponse {
             is_edited: false,
             visibility: asset.visibility.clone(),
             has_metadata: asset.has_metadata,
-            duration: duration_string(asset.duration_ms),
+            duration: asset.duration_ms,
             width: asset.width,
             height: asset.height,
             live_photo_video_id: asset.live_photo_video_id,

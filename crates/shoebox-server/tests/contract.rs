@@ -1,0 +1,212 @@
+//! Contract tests against Immich's published OpenAPI document (`tests/spec/`, version 3.0.3):
+//! every endpoint real Immich clients call answers with a status the spec lists and a JSON body
+//! that has every required field, with the spec's types, formats and enums.
+
+mod common;
+#[path = "spec/openapi.rs"]
+mod openapi;
+
+use common::{TestServer, jpeg};
+use reqwest::multipart::{Form, Part};
+use reqwest::{Method, Response};
+use serde_json::{Value, json};
+
+use openapi::Spec;
+
+/// One call: the spec's path template, the concrete path, and the response to check.
+struct Call<'a> {
+    method: Method,
+    template: &'a str,
+    path: String,
+    response: Response,
+}
+
+async fn check(spec: &Spec, call: Call<'_>, failures: &mut Vec<String>) -> Value {
+    let status = call.response.status().as_u16();
+    let label = format!("{} {}", call.method, call.template);
+    let content_type =
+        call.response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let text = call.response.text().await.unwrap();
+    let Some(expected) = spec.response_schema(call.template, call.method.as_str(), status) else {
+        failures.push(format!("{label} ({}): status {status} is not in the spec; body {text}", call.path));
+        return Value::Null;
+    };
+    let Some(schema) = expected else { return Value::Null };
+    if !content_type.starts_with("application/json") {
+        failures.push(format!("{label}: content-type {content_type:?} is not JSON"));
+        return Value::Null;
+    }
+    let body: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{label}: body is not JSON ({e}): {text}"));
+    for problem in spec.validate(&schema, &body) {
+        failures.push(format!("{label}: {problem}"));
+    }
+    body
+}
+
+#[tokio::test]
+async fn immich_clients_endpoints_match_the_openapi_document() {
+    let spec = Spec::load();
+    let server = TestServer::start().await;
+    let token = server.admin().await;
+    let mut failures = Vec::new();
+
+    macro_rules! call {
+        ($method:ident, $template:expr, $path:expr) => {
+            call!($method, $template, $path, None::<Value>)
+        };
+        ($method:ident, $template:expr, $path:expr, $body:expr) => {{
+            let path: String = $path.into();
+            let mut request = server.http.request(Method::$method, server.api(&path)).bearer_auth(&token);
+            if let Some(body) = $body {
+                request = request.json(&body);
+            }
+            let response = request.send().await.unwrap();
+            check(&spec, Call { method: Method::$method, template: $template, path, response }, &mut failures).await
+        }};
+    }
+
+    // Server information, as the CLI's `server-info` and the app's login screen read it.
+    for path in [
+        "/server/ping",
+        "/server/version",
+        "/server/version-history",
+        "/server/features",
+        "/server/config",
+        "/server/media-types",
+        "/server/about",
+        "/server/storage",
+        "/server/statistics",
+    ] {
+        call!(GET, path, path);
+    }
+
+    // Identity.
+    call!(GET, "/users/me", "/users/me");
+    call!(GET, "/users/me/preferences", "/users/me/preferences");
+    call!(PUT, "/users/me/preferences", "/users/me/preferences", Some(json!({ "memories": { "enabled": false } })));
+    call!(POST, "/auth/validateToken", "/auth/validateToken");
+    call!(GET, "/admin/users", "/admin/users");
+    call!(
+        POST,
+        "/admin/users",
+        "/admin/users",
+        Some(json!({ "email": "b@example.com", "name": "B", "password": "another good password" }))
+    );
+    let key = call!(POST, "/api-keys", "/api-keys", Some(json!({ "name": "cli", "permissions": ["all"] })));
+    let me = server
+        .http
+        .get(server.api("/api-keys/me"))
+        .header("x-api-key", key["secret"].as_str().unwrap_or_default())
+        .send()
+        .await
+        .unwrap();
+    check(
+        &spec,
+        Call { method: Method::GET, template: "/api-keys/me", path: "/api-keys/me".into(), response: me },
+        &mut failures,
+    )
+    .await;
+
+    // Backup.
+    call!(
+        POST,
+        "/assets/bulk-upload-check",
+        "/assets/bulk-upload-check",
+        Some(json!({ "assets": [{ "id": "/photos/a.jpg", "checksum": "0000000000000000000000000000000000000000" }] }))
+    );
+    let form = Form::new()
+        .part("assetData", Part::bytes(jpeg(3)).file_name("a.jpg"))
+        .text("deviceAssetId", "a")
+        .text("deviceId", "contract")
+        .text("fileCreatedAt", "2024-05-06T07:08:09.000Z")
+        .text("fileModifiedAt", "2024-05-06T07:08:09.000Z");
+    let response = server.http.post(server.api("/assets")).bearer_auth(&token).multipart(form).send().await.unwrap();
+    let uploaded = check(
+        &spec,
+        Call { method: Method::POST, template: "/assets", path: "/assets".into(), response },
+        &mut failures,
+    )
+    .await;
+    let asset = uploaded["id"].as_str().unwrap_or_default().to_owned();
+    call!(GET, "/assets/{id}", format!("/assets/{asset}"));
+    call!(GET, "/assets/statistics", "/assets/statistics");
+    call!(GET, "/timeline/buckets", "/timeline/buckets");
+    call!(GET, "/timeline/bucket", "/timeline/bucket?timeBucket=2024-05-01");
+
+    // Albums, as `immich upload --album` uses them.
+    let album = call!(POST, "/albums", "/albums", Some(json!({ "albumName": "Holiday" })));
+    let album = album["id"].as_str().unwrap_or_default().to_owned();
+    call!(PUT, "/albums/{id}/assets", format!("/albums/{album}/assets"), Some(json!({ "ids": [asset] })));
+    call!(GET, "/albums", "/albums");
+    call!(GET, "/albums/{id}", format!("/albums/{album}"));
+    call!(PATCH, "/albums/{id}", format!("/albums/{album}"), Some(json!({ "description": "sea" })));
+    call!(GET, "/albums/statistics", "/albums/statistics");
+    call!(DELETE, "/albums/{id}/assets", format!("/albums/{album}/assets"), Some(json!({ "ids": [asset] })));
+
+    // Sync: each line's data must match the spec's schema for its type.
+    let response = server
+        .http
+        .post(server.api("/sync/stream"))
+        .bearer_auth(&token)
+        .json(&json!({ "types": ["AuthUsersV1", "UsersV1", "AssetsV1", "AssetExifsV1"] }))
+        .send()
+        .await
+        .unwrap();
+    assert!(spec.response_schema("/sync/stream", "post", response.status().as_u16()).is_some());
+    let lines = response.text().await.unwrap();
+    let mut acks = Vec::new();
+    for line in lines.lines() {
+        let line: Value = serde_json::from_str(line).unwrap();
+        let kind = line["type"].as_str().unwrap();
+        let schema = if kind.starts_with("Sync") { kind.to_owned() } else { format!("Sync{kind}") };
+        for problem in spec.validate(&json!({ "$ref": format!("#/components/schemas/{schema}") }), &line["data"]) {
+            failures.push(format!("sync line {kind}: {problem}"));
+        }
+        acks.push(line["ack"].clone());
+    }
+    assert!(acks.len() >= 4, "user, user, asset and end lines: {lines}");
+    call!(POST, "/sync/ack", "/sync/ack", Some(json!({ "acks": acks })));
+    call!(GET, "/sync/ack", "/sync/ack");
+    call!(DELETE, "/sync/ack", "/sync/ack", Some(json!({ "types": ["AssetV1"] })));
+
+    // Last: logging out ends the session the calls above used.
+    call!(POST, "/auth/logout", "/auth/logout");
+
+    assert!(failures.is_empty(), "{} contract failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[tokio::test]
+async fn login_answers_with_immichs_login_response() {
+    let spec = Spec::load();
+    let server = TestServer::start().await;
+    server.admin().await;
+    let response = server
+        .http
+        .post(server.api("/auth/login"))
+        .json(&json!({ "email": "admin@example.com", "password": common::PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    let mut failures = Vec::new();
+    check(
+        &spec,
+        Call { method: Method::POST, template: "/auth/login", path: "/auth/login".into(), response },
+        &mut failures,
+    )
+    .await;
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The checker itself must catch what it is for, or the test above proves nothing.
+#[test]
+fn the_schema_checker_catches_missing_and_mistyped_fields() {
+    let spec = Spec::load();
+    let schema = json!({ "$ref": "#/components/schemas/AssetStatsResponseDto" });
+    assert!(spec.validate(&schema, &json!({ "images": 1, "videos": 2, "total": 3 })).is_empty());
+    assert!(!spec.validate(&schema, &json!({ "images": 1, "videos": 2 })).is_empty(), "missing field");
+    assert!(!spec.validate(&schema, &json!({ "images": "1", "videos": 2, "total": 3 })).is_empty(), "wrong type");
+    let visibility = json!({ "$ref": "#/components/schemas/AssetVisibility" });
+    assert!(!spec.validate(&visibility, &json!("sideways")).is_empty(), "enum");
+    let album = json!({ "$ref": "#/components/schemas/AlbumResponseDto" });
+    assert!(!spec.validate(&album, &json!({ "createdAt": "yesterday" })).is_empty(), "date-time format");
+}
