@@ -13,8 +13,9 @@ const CLI: &str = "SHOEBOX_TEST_IMMICH_CLI";
 
 /// Runs the CLI with its own config folder; returns (success, stdout + stderr).
 fn immich(config_dir: &Path, args: &[&str]) -> (bool, String) {
-    let cli = std::env::var(CLI)
-        .unwrap_or_else(|_| panic!("{CLI} is not set: run the tests through deploy/local/test, which installs the CLI"));
+    let cli = std::env::var(CLI).unwrap_or_else(|_| {
+        panic!("{CLI} is not set: run the tests through deploy/local/test, which installs the CLI")
+    });
     let output = Command::new(cli)
         .arg("--config-directory")
         .arg(config_dir)
