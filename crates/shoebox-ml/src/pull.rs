@@ -54,6 +54,11 @@ struct Wanted {
 /// folder. The kind (CLIP or facial recognition) follows from the repository's files. With
 /// `progress`, a progress bar is drawn on stderr.
 pub async fn pull_model(config: &MlConfig, name: &str, progress: bool) -> Result<PathBuf, MlError> {
+    pull(config, name, progress, false).await
+}
+
+/// `unless_installed`: after waiting for another pull of the same model, keep its result.
+async fn pull(config: &MlConfig, name: &str, progress: bool, unless_installed: bool) -> Result<PathBuf, MlError> {
     if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
         return Err(MlError::Download(format!("{name:?} is not a model name")));
     }
@@ -79,6 +84,11 @@ pub async fn pull_model(config: &MlConfig, name: &str, progress: bool) -> Result
     let target = store.model_dir(kind, name);
     let parent = target.parent().expect("model folders have a parent");
     tokio::fs::create_dir_all(parent).await.map_err(|err| io_error(parent, err))?;
+    // Workers sharing a models folder may start together: one downloads, the others wait.
+    let _lock = lock_model(&parent.join(format!(".{name}.lock"))).await?;
+    if unless_installed && store.installed(kind, name) {
+        return Ok(target);
+    }
     let staging = parent.join(format!(".{name}.download"));
 
     let total = files.iter().filter_map(|f| f.size).sum();
@@ -113,7 +123,7 @@ pub async fn ensure_models(config: &MlConfig) -> Result<(), MlError> {
             return Err(MlError::ModelMissing { path });
         }
         tracing::info!(model = %name, kind = kind.folder(), from = %config.model_base_url, "pulling missing model");
-        pull_model(config, name, false).await?;
+        pull(config, name, false, true).await?;
     }
     Ok(())
 }
@@ -286,6 +296,20 @@ async fn verify(path: &Path, file: &Wanted) -> Result<(), MlError> {
         }
     }
     Ok(())
+}
+
+/// Holds an exclusive lock on `path` (created if missing) until the file is dropped.
+async fn lock_model(path: &Path) -> Result<std::fs::File, MlError> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(|err| io_error(path, err))?;
+    let locked = tokio::task::spawn_blocking(move || file.lock().map(|()| file))
+        .await
+        .map_err(|err| MlError::Download(err.to_string()))?;
+    locked.map_err(|err| io_error(path, err))
 }
 
 /// Replaces `target` with the complete `staging` folder (the old copy is removed only after).

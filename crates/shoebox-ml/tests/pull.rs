@@ -145,7 +145,9 @@ fn tree(dir: &std::path::Path) -> Vec<String> {
     fn walk(root: &std::path::Path, dir: &std::path::Path, out: &mut Vec<String>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
-            if path.is_dir() {
+            if path.extension().is_some_and(|e| e == "lock") {
+                continue; // the pull's lock file stays
+            } else if path.is_dir() {
                 walk(root, &path, out);
             } else {
                 out.push(path.strip_prefix(root).unwrap().display().to_string());
@@ -252,4 +254,23 @@ async fn ensure_models_pulls_what_is_missing_only_when_allowed() {
     let fetched = hub.requests.lock().unwrap().len();
     ensure_models(&ml).await.unwrap();
     assert_eq!(hub.requests.lock().unwrap().len(), fetched, "installed models are not fetched again");
+}
+
+#[tokio::test]
+async fn workers_pulling_the_same_model_at_once_download_it_once() {
+    let (url, hub) = serve(hub_with_models()).await;
+    let models = tempfile::tempdir().unwrap();
+    let config = config(&url, models.path());
+    let (a, b) = tokio::join!(ensure_models(&config), ensure_models(&config));
+    a.unwrap();
+    b.unwrap();
+    assert_clip_installed_with_faces(models.path());
+    let model_requests = hub.requests.lock().unwrap().iter().filter(|(p, _)| p == "visual/model.onnx").count();
+    assert_eq!(model_requests, 1, "the second pull waits and reuses the first one's model");
+}
+
+fn assert_clip_installed_with_faces(models: &std::path::Path) {
+    let store = ModelStore::new(models.to_path_buf());
+    assert!(store.clip_installed("tiny-clip") && store.faces_installed("buffalo_test"));
+    assert!(tree(models).iter().all(|p| !p.contains(".download") && !p.ends_with(".partial")), "{:?}", tree(models));
 }
