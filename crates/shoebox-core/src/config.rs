@@ -68,6 +68,9 @@ pub struct MlConfig {
     pub concurrency_face_detection: usize,
     pub concurrency_facial_recognition: usize,
     pub concurrency_duplicates: usize,
+    /// How often a worker checks whether a missing model has appeared, to run the jobs waiting
+    /// for it.
+    pub model_poll: Duration,
 }
 
 impl Config {
@@ -117,6 +120,7 @@ impl Config {
                 concurrency_face_detection: parse(&lookup, "SHOEBOX_CONCURRENCY_FACE_DETECTION", "2")?,
                 concurrency_facial_recognition: parse(&lookup, "SHOEBOX_CONCURRENCY_FACIAL_RECOGNITION", "1")?,
                 concurrency_duplicates: parse(&lookup, "SHOEBOX_CONCURRENCY_DUPLICATES", "1")?,
+                model_poll: Duration::from_secs(parse(&lookup, "SHOEBOX_MODEL_POLL_SECS", "30")?),
             },
         })
     }

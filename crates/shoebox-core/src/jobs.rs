@@ -11,10 +11,26 @@ pub enum Queue {
     Metadata,
     Thumbnails,
     VideoEncode,
+    /// CLIP embedding of the preview, for search by description.
+    SmartSearch,
+    /// Faces in the preview, with their ArcFace embeddings.
+    FaceDetection,
+    /// Clustering an asset's faces into people.
+    FacialRecognition,
+    /// Near-duplicates by CLIP embedding (after smart search).
+    DuplicateDetection,
 }
 
 impl Queue {
-    pub const ALL: &'static [Queue] = &[Queue::Metadata, Queue::Thumbnails, Queue::VideoEncode];
+    pub const ALL: &'static [Queue] = &[
+        Queue::Metadata,
+        Queue::Thumbnails,
+        Queue::VideoEncode,
+        Queue::SmartSearch,
+        Queue::FaceDetection,
+        Queue::FacialRecognition,
+        Queue::DuplicateDetection,
+    ];
 
     /// The queue's name as Immich's job API spells it.
     pub fn name(self) -> &'static str {
@@ -22,6 +38,10 @@ impl Queue {
             Queue::Metadata => "metadataExtraction",
             Queue::Thumbnails => "thumbnailGeneration",
             Queue::VideoEncode => "videoConversion",
+            Queue::SmartSearch => "smartSearch",
+            Queue::FaceDetection => "faceDetection",
+            Queue::FacialRecognition => "facialRecognition",
+            Queue::DuplicateDetection => "duplicateDetection",
         }
     }
 

@@ -5,13 +5,19 @@
 pub mod albums;
 pub mod api_keys;
 pub mod assets;
+pub mod duplicates;
+pub mod faces;
+pub mod people;
 pub mod pipeline;
 pub mod places;
+pub mod search;
 pub mod sessions;
+pub mod smart_search;
 pub mod stats;
 pub mod sync;
 pub mod testing;
 pub mod users;
+pub mod vector;
 
 use std::time::Duration;
 

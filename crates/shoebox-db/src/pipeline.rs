@@ -167,10 +167,14 @@ fn status_column(queue: Queue) -> &'static str {
         Queue::Metadata => "metadata_extracted_at",
         Queue::Thumbnails => "thumbnails_generated_at",
         Queue::VideoEncode => "video_encoded_at",
+        Queue::SmartSearch => "smart_search_at",
+        Queue::FaceDetection => "faces_detected_at",
+        Queue::FacialRecognition => "facial_recognition_at",
+        Queue::DuplicateDetection => "duplicates_detected_at",
     }
 }
 
-async fn mark_done(conn: &mut sqlx::PgConnection, id: Uuid, queue: Queue) -> sqlx::Result<()> {
+pub(crate) async fn mark_done(conn: &mut sqlx::PgConnection, id: Uuid, queue: Queue) -> sqlx::Result<()> {
     let sql = format!(
         "INSERT INTO asset_job_status (asset_id, {column}) VALUES ($1, now())
          ON CONFLICT (asset_id) DO UPDATE SET {column} = now()",
@@ -187,18 +191,54 @@ async fn mark_done(conn: &mut sqlx::PgConnection, id: Uuid, queue: Queue) -> sql
 
 /// Records that `queue` gave up on an asset, and why.
 pub async fn record_failure(pool: &PgPool, id: Uuid, queue: Queue, attempts: i32, reason: &str) -> sqlx::Result<()> {
+    upsert_failure(pool, id, queue, attempts, reason, false).await
+}
+
+/// Parks an asset whose step needs a model that is not installed yet; the worker queues it again
+/// when the model appears (see [`take_waiting`]).
+pub async fn record_waiting(pool: &PgPool, id: Uuid, queue: Queue, reason: &str) -> sqlx::Result<()> {
+    upsert_failure(pool, id, queue, 0, reason, true).await
+}
+
+async fn upsert_failure(
+    pool: &PgPool,
+    id: Uuid,
+    queue: Queue,
+    attempts: i32,
+    reason: &str,
+    waiting: bool,
+) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO asset_job_failures (asset_id, queue, attempts, reason) VALUES ($1, $2, $3, $4)
+        "INSERT INTO asset_job_failures (asset_id, queue, attempts, reason, waiting_for_model)
+         VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (asset_id, queue) DO UPDATE SET attempts = EXCLUDED.attempts, reason = EXCLUDED.reason,
-             failed_at = now()",
+             waiting_for_model = EXCLUDED.waiting_for_model, failed_at = now()",
     )
     .bind(id)
     .bind(queue.name())
     .bind(attempts)
     .bind(reason)
+    .bind(waiting)
     .execute(pool)
     .await
     .map(|_| ())
+}
+
+/// Takes the assets parked on `queue` for its model, to queue them again now that it is
+/// installed. If the model is still unusable the step parks them again.
+pub async fn take_waiting(pool: &PgPool, queue: Queue) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar("DELETE FROM asset_job_failures WHERE queue = $1 AND waiting_for_model RETURNING asset_id")
+        .bind(queue.name())
+        .fetch_all(pool)
+        .await
+}
+
+/// How many assets wait on `queue` for its model.
+pub async fn waiting_count(pool: &PgPool, queue: Queue) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM asset_job_failures WHERE queue = $1 AND waiting_for_model")
+        .bind(queue.name())
+        .fetch_one(pool)
+        .await
 }
 
 /// A failed step, for the jobs API.
@@ -209,11 +249,13 @@ pub struct Failure {
     pub attempts: i32,
     pub reason: String,
     pub failed_at: DateTime<Utc>,
+    /// Not a failure yet: the step waits for its model.
+    pub waiting_for_model: bool,
 }
 
 pub async fn failures(pool: &PgPool, queue: Queue, limit: i64) -> sqlx::Result<Vec<Failure>> {
     sqlx::query_as(
-        "SELECT asset_id, queue, attempts, reason, failed_at FROM asset_job_failures WHERE queue = $1
+        "SELECT asset_id, queue, attempts, reason, failed_at, waiting_for_model FROM asset_job_failures WHERE queue = $1
          ORDER BY failed_at DESC LIMIT $2",
     )
     .bind(queue.name())
@@ -223,7 +265,7 @@ pub async fn failures(pool: &PgPool, queue: Queue, limit: i64) -> sqlx::Result<V
 }
 
 pub async fn failure_count(pool: &PgPool, queue: Queue) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT count(*) FROM asset_job_failures WHERE queue = $1")
+    sqlx::query_scalar("SELECT count(*) FROM asset_job_failures WHERE queue = $1 AND NOT waiting_for_model")
         .bind(queue.name())
         .fetch_one(pool)
         .await
@@ -248,6 +290,9 @@ pub async fn due(pool: &PgPool, queue: Queue, all: bool) -> sqlx::Result<Vec<Uui
         Queue::Metadata => "TRUE",
         Queue::Thumbnails => "s.metadata_extracted_at IS NOT NULL",
         Queue::VideoEncode => "s.thumbnails_generated_at IS NOT NULL AND a.type = 'VIDEO'",
+        Queue::SmartSearch | Queue::FaceDetection => "s.thumbnails_generated_at IS NOT NULL",
+        Queue::FacialRecognition => "s.faces_detected_at IS NOT NULL",
+        Queue::DuplicateDetection => "s.smart_search_at IS NOT NULL",
     };
     let sql = format!(
         "SELECT a.id FROM assets a JOIN asset_job_status s ON s.asset_id = a.id

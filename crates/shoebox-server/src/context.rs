@@ -9,6 +9,7 @@ use shoebox_queue::JobQueues;
 
 use crate::auth::limiter::LoginLimiter;
 use crate::events::LiveEvent;
+use crate::text_encoder::TextEncoder;
 
 #[derive(Clone)]
 pub struct ApiContext {
@@ -18,4 +19,6 @@ pub struct ApiContext {
     pub queues: JobQueues,
     pub login_limiter: Arc<LoginLimiter>,
     pub events: tokio::sync::broadcast::Sender<LiveEvent>,
+    /// CLIP text tower for smart search, loaded on first use.
+    pub text_encoder: Arc<TextEncoder>,
 }

@@ -10,6 +10,7 @@ pub mod events;
 pub mod extract;
 pub mod ingest;
 pub mod serve;
+pub mod text_encoder;
 pub mod web;
 
 use std::future::Future;
@@ -43,6 +44,7 @@ pub async fn build(config: Config) -> anyhow::Result<(Router, ApiContext)> {
     let ctx = ApiContext {
         login_limiter: Arc::new(LoginLimiter::new(config.login_attempts_per_minute)),
         events: events::start_relay(queues.clone()),
+        text_encoder: Arc::new(text_encoder::TextEncoder::new(config.ml.clone())),
         config: Arc::new(config),
         db,
         storage: Arc::new(storage),

@@ -1,9 +1,11 @@
 //! The Shoebox worker: drains the Redis queues and moves each asset through the pipeline
-//! metadata → thumbnails → (video encoding), writing results to Postgres and storage.
+//! metadata → thumbnails → (video encoding, smart search → duplicates, face detection →
+//! recognition), writing results to Postgres and storage.
 //! Postgres records which steps each asset has passed, so `queue missing` can rebuild the
 //! queues from the database alone.
 
 pub mod geodata;
+pub mod models;
 pub mod pipeline;
 pub mod runner;
 pub mod steps;

@@ -63,10 +63,28 @@ async fn run(pipeline: Pipeline, config: &Config) -> anyhow::Result<()> {
             Err(err) => tracing::warn!(error = %format!("{err:#}"), "reverse geocoding is off: cannot load places"),
         }
     }
+    start_machine_learning(config);
     tracing::info!(namespace = pipeline.queues.namespace(), "worker connected; draining queues");
     runner::run(pipeline, config, shutdown_signal()).await?;
     tracing::info!("worker stopped");
     Ok(())
+}
+
+/// Loads ONNX Runtime and, unless turned off, downloads missing models in the background. Neither
+/// stops the worker: ML jobs wait for their models ("waiting for model") or fail with the reason.
+fn start_machine_learning(config: &Config) {
+    if let Err(err) = shoebox_ml::init_runtime(config.ml.onnxruntime_path.as_deref()) {
+        tracing::warn!(error = %err, "machine learning is off until ONNX Runtime can be loaded (SHOEBOX_ONNXRUNTIME_PATH)");
+        return;
+    }
+    if config.ml.auto_pull {
+        let ml = config.ml.clone();
+        tokio::spawn(async move {
+            if let Err(err) = shoebox_ml::ensure_models(&ml).await {
+                tracing::warn!(error = %err, "could not download the models; ML jobs wait until they are installed");
+            }
+        });
+    }
 }
 
 async fn models_command(config: &Config, args: &[String]) -> anyhow::Result<()> {

@@ -11,6 +11,7 @@ use shoebox_media::{Limits, ThumbnailSettings};
 use shoebox_queue::JobQueues;
 use uuid::Uuid;
 
+use crate::models::Models;
 use crate::steps::{self, StepError};
 
 /// Attempts a step gets for failures that may pass (database or storage hiccups).
@@ -23,6 +24,8 @@ pub struct Pipeline {
     pub queues: JobQueues,
     pub thumbnails: ThumbnailSettings,
     pub limits: Limits,
+    /// Machine-learning models, loaded on first use.
+    pub models: Arc<Models>,
 }
 
 impl Pipeline {
@@ -42,6 +45,7 @@ impl Pipeline {
             queues,
             thumbnails: ThumbnailSettings::default(),
             limits: Limits { max_pixels: config.max_image_pixels },
+            models: Arc::new(Models::new(config.ml.clone())),
         })
     }
 
@@ -61,6 +65,14 @@ impl Pipeline {
                     tracing::warn!(queue = queue.name(), asset = %job.asset_id, attempt, error = %err, "retrying");
                     tokio::time::sleep(Duration::from_secs(2u64.pow(attempt))).await;
                     attempt += 1;
+                }
+                Err(StepError::WaitingForModel(reason)) => {
+                    tracing::info!(queue = queue.name(), asset = %job.asset_id, %reason, "parked");
+                    if let Err(err) = shoebox_db::pipeline::record_waiting(&self.db, job.asset_id, queue, &reason).await
+                    {
+                        tracing::error!(asset = %job.asset_id, error = %err, "could not park a job waiting for its model");
+                    }
+                    return;
                 }
                 Err(err) => {
                     let reason = err.to_string();

@@ -1,7 +1,7 @@
 //! Runs one apalis worker per queue, each with its configured concurrency, until shutdown.
 //! Worker names are unique per process, so a restarted worker is not refused while the old
 //! one's heartbeat is still fresh; a dead worker's jobs go back to the queue after four
-//! missed heartbeats.
+//! missed heartbeats. A watch queues again the jobs that waited for a model once it appears.
 
 use std::time::Duration;
 
@@ -49,8 +49,14 @@ pub async fn run(
     let monitor = drain!(Monitor::new(), Queue::Metadata, config.concurrency_metadata);
     let monitor = drain!(monitor, Queue::Thumbnails, config.concurrency_thumbnails);
     let monitor = drain!(monitor, Queue::VideoEncode, config.concurrency_video);
+    let monitor = drain!(monitor, Queue::SmartSearch, config.ml.concurrency_smart_search);
+    let monitor = drain!(monitor, Queue::FaceDetection, config.ml.concurrency_face_detection);
+    let monitor = drain!(monitor, Queue::FacialRecognition, config.ml.concurrency_facial_recognition);
+    let monitor = drain!(monitor, Queue::DuplicateDetection, config.ml.concurrency_duplicates);
+    let watch = tokio::spawn(watch_models_forever(pipeline.clone(), config.ml.model_poll));
     let result = monitor.shutdown_timeout(Duration::from_secs(30)).run_with_signal(shutdown).await;
     vacuum.abort();
+    watch.abort();
     result.map_err(|err| anyhow::anyhow!("worker stopped with an error: {err}"))
 }
 
@@ -61,6 +67,33 @@ async fn vacuum_forever(pipeline: Pipeline) {
         for &queue in Queue::ALL {
             if let Err(err) = pipeline.queues.vacuum(queue).await {
                 tracing::debug!(queue = queue.name(), error = %err, "vacuum failed");
+            }
+        }
+    }
+}
+
+/// Queues again the assets parked while their step's model was missing, once it is installed.
+async fn watch_models_forever(pipeline: Pipeline, every: Duration) {
+    let mut every = tokio::time::interval(every.max(Duration::from_millis(100)));
+    loop {
+        every.tick().await;
+        for queue in [Queue::SmartSearch, Queue::FaceDetection] {
+            if !pipeline.models.installed_for(queue) {
+                continue;
+            }
+            match shoebox_db::pipeline::take_waiting(&pipeline.db, queue).await {
+                Ok(ids) if ids.is_empty() => {}
+                Ok(ids) => {
+                    tracing::info!(
+                        queue = queue.name(),
+                        count = ids.len(),
+                        "model installed: running the jobs that waited"
+                    );
+                    if let Err(err) = pipeline.queues.push_many(queue, &ids).await {
+                        tracing::warn!(queue = queue.name(), error = %err, "could not queue jobs that waited for a model");
+                    }
+                }
+                Err(err) => tracing::debug!(queue = queue.name(), error = %err, "model watch failed"),
             }
         }
     }

@@ -1,6 +1,7 @@
 //! `/api/jobs` and `/api/queues` (admin): per-queue counts, and start (missing or all), pause,
 //! resume, empty and clear-failed, in Immich's shapes. Shoebox adds
-//! `GET /api/jobs/{name}/failures`: which assets failed a step, and why.
+//! `GET /api/jobs/{name}/failures`: which assets failed a step, and why (or wait for a model:
+//! `waitingForModel`, counted as `delayed` in the statistics).
 
 use axum::Router;
 use axum::extract::State;
@@ -69,12 +70,14 @@ async fn statistics(ctx: &ApiContext, queue: Option<Queue>) -> ApiResult<(Value,
     let counts = ctx.queues.counts(queue).await?;
     let paused = ctx.queues.is_paused(queue).await?;
     let failed = pipeline::failure_count(&ctx.db, queue).await?;
+    // Jobs parked until their model is installed count as delayed, not failed.
+    let delayed = pipeline::waiting_count(&ctx.db, queue).await?;
     let completed = pipeline::completed_count(&ctx.db, queue).await?;
     let stats = json!({
         "active": counts.active,
         "waiting": if paused { 0 } else { counts.waiting },
         "paused": if paused { counts.waiting } else { 0 },
-        "delayed": 0,
+        "delayed": delayed,
         "failed": failed,
         "completed": completed,
     });
@@ -139,6 +142,10 @@ async fn command(
     match body.command.as_str() {
         // `force` re-runs the step for every asset; otherwise only where it has not run.
         "start" => {
+            if body.force && queue == Queue::FacialRecognition {
+                // Immich's full re-cluster: machine-made faces lose their people first.
+                shoebox_db::faces::reset_recognition(&ctx.db).await?;
+            }
             let ids = pipeline::due(&ctx.db, queue, body.force).await?;
             ctx.queues.push_many(queue, &ids).await?;
         }
@@ -165,7 +172,15 @@ async fn failures(State(ctx): State<ApiContext>, auth: Auth, Path(name): Path<St
     Ok(Json(Value::Array(
         failures
             .into_iter()
-            .map(|f| json!({ "assetId": f.asset_id, "reason": f.reason, "attempts": f.attempts, "failedAt": iso(f.failed_at) }))
+            .map(|f| {
+                json!({
+                    "assetId": f.asset_id,
+                    "reason": f.reason,
+                    "attempts": f.attempts,
+                    "failedAt": iso(f.failed_at),
+                    "waitingForModel": f.waiting_for_model,
+                })
+            })
             .collect(),
     )))
 }

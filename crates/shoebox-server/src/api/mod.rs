@@ -5,10 +5,14 @@ pub mod api_keys;
 pub mod assets;
 pub mod auth;
 pub mod dto;
+pub mod duplicates;
 pub mod events;
+pub mod faces;
 pub mod jobs;
 pub mod media;
+pub mod people;
 pub mod preferences;
+pub mod search;
 pub mod server;
 pub mod sync;
 pub mod timeline;
@@ -41,6 +45,10 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
         .merge(timeline::router())
         .merge(trash::router())
         .merge(jobs::router())
+        .merge(search::router())
+        .merge(people::router())
+        .merge(faces::router())
+        .merge(duplicates::router())
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, ctx.config.request_timeout))
         .layer(CompressionLayer::new());
@@ -48,7 +56,7 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
     let streaming = Router::new()
         .merge(assets::upload_router(ctx.config.max_upload_bytes))
         .merge(media::router())
-        .merge(events::router());
+        .merge(events::router())
         .merge(sync::router());
     json_api.merge(streaming).fallback(not_found).method_not_allowed_fallback(method_not_allowed)
 }

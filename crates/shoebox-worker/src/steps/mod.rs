@@ -1,10 +1,16 @@
 //! The pipeline steps, one module per queue. Each is idempotent: running it twice for the same
 //! asset gives the same result, since Redis delivers a job at least once.
 
+mod duplicates;
+mod face_crop;
+mod faces;
 mod metadata;
+mod recognition;
+mod smart_search;
 mod thumbnails;
 mod video;
 
+use shoebox_core::domain::AssetFileKind;
 use shoebox_core::jobs::Queue;
 use shoebox_media::MediaError;
 use uuid::Uuid;
@@ -19,6 +25,9 @@ pub enum StepError {
     /// Will fail the same way every time: a corrupt, unsupported or missing file.
     #[error("{0}")]
     Permanent(String),
+    /// Cannot run until a model is installed; the asset waits in Postgres, not in Redis.
+    #[error("{0}")]
+    WaitingForModel(String),
 }
 
 impl From<sqlx::Error> for StepError {
@@ -49,6 +58,39 @@ pub async fn run(pipeline: &Pipeline, queue: Queue, asset_id: Uuid) -> Result<()
         Queue::Metadata => metadata::run(pipeline, &asset).await,
         Queue::Thumbnails => thumbnails::run(pipeline, &asset).await,
         Queue::VideoEncode => video::run(pipeline, &asset).await,
+        Queue::SmartSearch => smart_search::run(pipeline, &asset).await,
+        Queue::FaceDetection => faces::run(pipeline, &asset).await,
+        Queue::FacialRecognition => recognition::run(pipeline, &asset).await,
+        Queue::DuplicateDetection => duplicates::run(pipeline, &asset).await,
+    }
+}
+
+/// The asset's preview (made by the thumbnail step), decoded: the image the ML steps look at.
+async fn preview_image(pipeline: &Pipeline, asset: &shoebox_db::assets::Asset) -> Result<image::RgbImage, StepError> {
+    let preview = shoebox_db::assets::file_path(&pipeline.db, asset.owner_id, asset.id, AssetFileKind::Preview).await?;
+    let Some((key, _)) = preview else {
+        return Err(StepError::Permanent("the asset has no preview yet (thumbnail step not done)".into()));
+    };
+    let path = original_path(pipeline, &key).await?;
+    decode_rgb(path).await
+}
+
+/// Decodes an image file to RGB off the async threads; a file that does not decode fails the
+/// job for good.
+async fn decode_rgb(path: std::path::PathBuf) -> Result<image::RgbImage, StepError> {
+    let decoded = tokio::task::spawn_blocking(move || image::open(&path).map(|image| image.into_rgb8()))
+        .await
+        .map_err(|join| StepError::Permanent(format!("the image decoder crashed: {join}")))?;
+    decoded.map_err(|err| StepError::Permanent(format!("cannot decode the preview: {err}")))
+}
+
+/// Runs inference off the async threads; a model error fails the job for good.
+async fn infer<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, shoebox_ml::MlError> + Send + 'static,
+) -> Result<T, StepError> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(result) => result.map_err(|err| StepError::Permanent(err.to_string())),
+        Err(join) => Err(StepError::Permanent(format!("inference crashed: {join}"))),
     }
 }
 

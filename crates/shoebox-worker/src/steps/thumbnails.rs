@@ -1,5 +1,6 @@
 //! Thumbnails: the preview JPEG and thumbnail WebP (Immich's sizes) and the thumbhash, then a
-//! live event for the owner's open pages, then video encoding for videos.
+//! live event for the owner's open pages, then smart search, face detection and (for videos) video
+//! encoding.
 
 use serde_json::json;
 use shoebox_core::domain::AssetType;
@@ -40,6 +41,9 @@ pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<(), StepError> {
     if let Err(err) = pipeline.queues.publish_event(&event).await {
         tracing::warn!(asset = %asset.id, error = %err, "could not publish the ready event");
     }
+    // Both kinds have a preview for the ML steps to look at.
+    pipeline.enqueue(Queue::SmartSearch, asset.id).await;
+    pipeline.enqueue(Queue::FaceDetection, asset.id).await;
     if asset.kind() == AssetType::Video {
         pipeline.enqueue(Queue::VideoEncode, asset.id).await;
     }

@@ -45,6 +45,13 @@ impl Stack {
         if with_places {
             config.geodata_path = Some(fixtures().join("geo/rg_cities1000.csv"));
         }
+        // Models live in the test's own folder, empty until `install_models`; nothing downloads.
+        config.ml.models_dir = data_dir.path().join("models");
+        config.ml.onnxruntime_path = std::env::var_os("SHOEBOX_ONNXRUNTIME_PATH").map(PathBuf::from);
+        config.ml.clip_model = TEST_CLIP_MODEL.into();
+        config.ml.face_model = TEST_FACE_MODEL.into();
+        config.ml.auto_pull = false;
+        config.ml.model_poll = Duration::from_secs(1);
         let (app, ctx) = shoebox_server::build(config.clone()).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -80,7 +87,15 @@ impl Stack {
             .env("SHOEBOX_REDIS_NAMESPACE", &self.config.redis_namespace)
             .env("SHOEBOX_DATA_DIR", &self.config.data_dir)
             .env("SHOEBOX_WORKER_HEARTBEAT_SECS", "1")
-            .env("SHOEBOX_LOG", "warn");
+            .env("SHOEBOX_LOG", "warn")
+            .env("SHOEBOX_MODELS_DIR", &self.config.ml.models_dir)
+            .env("SHOEBOX_CLIP_MODEL", &self.config.ml.clip_model)
+            .env("SHOEBOX_FACE_MODEL", &self.config.ml.face_model)
+            .env("SHOEBOX_MODEL_AUTO_PULL", "false")
+            .env("SHOEBOX_MODEL_POLL_SECS", "1");
+        if let Some(path) = &self.config.ml.onnxruntime_path {
+            command.env("SHOEBOX_ONNXRUNTIME_PATH", path);
+        }
         if let Some(path) = &self.config.geodata_path {
             command.env("SHOEBOX_GEODATA_PATH", path);
         }
@@ -146,10 +161,11 @@ impl Stack {
                 .fetch_one(&self.ctx.db)
                 .await
                 .unwrap();
-        let failed: i64 = sqlx::query_scalar("SELECT count(DISTINCT asset_id) FROM asset_job_failures")
-            .fetch_one(&self.ctx.db)
-            .await
-            .unwrap();
+        let failed: i64 =
+            sqlx::query_scalar("SELECT count(DISTINCT asset_id) FROM asset_job_failures WHERE NOT waiting_for_model")
+                .fetch_one(&self.ctx.db)
+                .await
+                .unwrap();
         (done, failed)
     }
 
@@ -191,6 +207,59 @@ impl Stack {
             assert!(failure.is_none(), "video step failed: {failure:?}");
             assert!(start.elapsed() < Duration::from_secs(240), "video step did not finish");
             tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+}
+
+/// The models `deploy/local/clip-test-model` builds: the tiny colour CLIP and the real face models.
+pub const TEST_CLIP_MODEL: &str = "shoebox-test-clip";
+pub const TEST_FACE_MODEL: &str = "buffalo_s";
+
+/// Where `deploy/local/clip-test-model` put the test models.
+pub fn test_models() -> PathBuf {
+    PathBuf::from(std::env::var("SHOEBOX_TEST_MODELS_DIR").expect(
+        "SHOEBOX_TEST_MODELS_DIR is not set: run `export SHOEBOX_TEST_MODELS_DIR=$(deploy/local/clip-test-model)`",
+    ))
+}
+
+impl Stack {
+    /// Copies the test models into this stack's models folder; each appears at once (copied
+    /// beside it, then renamed), as a finished download would.
+    pub fn install_models(&self) {
+        let source = test_models();
+        let target = &self.config.ml.models_dir;
+        for relative in [format!("clip/{TEST_CLIP_MODEL}"), format!("facial-recognition/{TEST_FACE_MODEL}")] {
+            let to = target.join(&relative);
+            let staging = target.join(format!("{relative}.partial"));
+            copy_tree(&source.join(&relative), &staging);
+            std::fs::rename(&staging, &to).unwrap();
+        }
+    }
+
+    /// Runs `sql` (one number) until it yields at least `want`, or fails after `limit`.
+    pub async fn wait_count(&self, sql: &'static str, want: i64, limit: Duration) {
+        let start = Instant::now();
+        loop {
+            let now: i64 = sqlx::query_scalar(sql).fetch_one(&self.ctx.db).await.unwrap();
+            if now >= want {
+                return;
+            }
+            assert!(start.elapsed() < limit, "after {limit:?}: {sql} = {now}, want {want}");
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+}
+
+/// Copies a folder, following links (the test face models are links to the fixtures).
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap_or_else(|err| panic!("{}: {err}", from.display())) {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if std::fs::metadata(&path).unwrap().is_dir() {
+            copy_tree(&path, &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(&path, to.join(entry.file_name())).unwrap();
         }
     }
 }

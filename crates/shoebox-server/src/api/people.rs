@@ -1,0 +1,238 @@
+//! `/api/people`: the people faces were clustered into — list, read, rename, hide, birth date,
+//! choose the face shown, merge, face-crop thumbnail and statistics — in Immich's shapes.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::{get, post};
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer};
+use serde_json::{Value, json};
+use shoebox_db::people::{self, MergeOutcome, Person, PersonUpdate, UpdateOutcome};
+use uuid::Uuid;
+
+use crate::api::dto::iso;
+use crate::auth::Auth;
+use crate::context::ApiContext;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Json, Path, Query};
+use crate::serve::{self, StoredFile};
+
+pub fn router() -> Router<ApiContext> {
+    Router::new()
+        .route("/people", get(list).put(update_many).post(create))
+        .route("/people/{id}", get(read).put(update_one))
+        .route("/people/{id}/merge", post(merge))
+        .route("/people/{id}/thumbnail", get(thumbnail))
+        .route("/people/{id}/statistics", get(statistics))
+}
+
+/// `PersonResponseDto`.
+pub fn person_json(person: &Person) -> Value {
+    json!({
+        "id": person.id,
+        "name": person.name,
+        "birthDate": person.birth_date.map(|date| date.format("%Y-%m-%d").to_string()),
+        "thumbnailPath": person.thumbnail_path.as_ref().map(|_| format!("/api/people/{}/thumbnail", person.id)).unwrap_or_default(),
+        "isHidden": person.is_hidden,
+        "isFavorite": person.is_favorite,
+        "color": person.color,
+        "updatedAt": iso(person.updated_at),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ListQuery {
+    with_hidden: Option<bool>,
+    page: Option<i64>,
+    size: Option<i64>,
+}
+
+async fn list(State(ctx): State<ApiContext>, auth: Auth, Query(query): Query<ListQuery>) -> ApiResult<Json<Value>> {
+    auth.require("person.read")?;
+    let page = query.page.unwrap_or(1);
+    let size = query.size.unwrap_or(500);
+    if page < 1 || !(1..=1000).contains(&size) {
+        return Err(ApiError::bad_request("page must be at least 1 and size between 1 and 1000"));
+    }
+    let found = people::list(&ctx.db, auth.user.id, query.with_hidden.unwrap_or(false), page, size).await?;
+    Ok(Json(json!({
+        "people": found.people.iter().map(person_json).collect::<Vec<_>>(),
+        "total": found.total,
+        "hidden": found.hidden,
+        "hasNextPage": found.has_next_page,
+    })))
+}
+
+/// `POST /people` (`PersonCreateDto`): a person with no faces yet, to give faces to.
+async fn create(
+    State(ctx): State<ApiContext>,
+    auth: Auth,
+    Json(body): Json<UpdateBody>,
+) -> ApiResult<(axum::http::StatusCode, Json<Value>)> {
+    auth.require("person.create")?;
+    let update = body.to_update()?;
+    if update.feature_face_asset_id.is_some() {
+        return Err(ApiError::bad_request("a new person has no faces to choose from"));
+    }
+    let id = people::create(&ctx.db, auth.user.id, &update).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(person_json(&person_of(&ctx, &auth, id).await?))))
+}
+
+async fn person_of(ctx: &ApiContext, auth: &Auth, id: Uuid) -> ApiResult<Person> {
+    people::get(&ctx.db, auth.user.id, id).await?.ok_or_else(|| ApiError::not_found("Person"))
+}
+
+async fn read(State(ctx): State<ApiContext>, auth: Auth, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
+    auth.require("person.read")?;
+    Ok(Json(person_json(&person_of(&ctx, &auth, id).await?)))
+}
+
+/// Distinguishes a missing field from an explicit `null` (which clears the birth date).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// `PersonUpdateDto` (and, with `id`, `PeopleUpdateItem`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct UpdateBody {
+    id: Option<Uuid>,
+    name: Option<String>,
+    #[serde(deserialize_with = "present")]
+    birth_date: Option<Option<NaiveDate>>,
+    is_hidden: Option<bool>,
+    is_favorite: Option<bool>,
+    color: Option<String>,
+    feature_face_asset_id: Option<Uuid>,
+}
+
+impl UpdateBody {
+    fn to_update(&self) -> ApiResult<PersonUpdate> {
+        if let Some(Some(date)) = self.birth_date
+            && date > chrono::Utc::now().date_naive()
+        {
+            return Err(ApiError::bad_request("birthDate cannot be in the future"));
+        }
+        Ok(PersonUpdate {
+            name: self.name.as_ref().map(|name| name.trim().to_owned()),
+            birth_date: self.birth_date,
+            is_hidden: self.is_hidden,
+            is_favorite: self.is_favorite,
+            color: self.color.clone(),
+            feature_face_asset_id: self.feature_face_asset_id,
+        })
+    }
+}
+
+async fn apply(ctx: &ApiContext, auth: &Auth, id: Uuid, body: &UpdateBody) -> ApiResult<()> {
+    let update = body.to_update()?;
+    match people::update(&ctx.db, auth.user.id, id, &update).await? {
+        UpdateOutcome::Updated => {}
+        UpdateOutcome::NotFound => return Err(ApiError::not_found("Person")),
+        UpdateOutcome::NoFaceOnAsset => {
+            return Err(ApiError::bad_request("featureFaceAssetId does not show a face of this person"));
+        }
+    }
+    if let Some(asset) = update.feature_face_asset_id {
+        // The worker makes the new face crop as part of the asset's recognition step.
+        ctx.queues
+            .push_asset(shoebox_core::jobs::Queue::FacialRecognition, shoebox_core::jobs::AssetJob { asset_id: asset })
+            .await?;
+    }
+    Ok(())
+}
+
+async fn update_one(
+    State(ctx): State<ApiContext>,
+    auth: Auth,
+    Path(id): Path<Uuid>,
+    Json(body): Json<UpdateBody>,
+) -> ApiResult<Json<Value>> {
+    auth.require("person.update")?;
+    apply(&ctx, &auth, id, &body).await?;
+    Ok(Json(person_json(&person_of(&ctx, &auth, id).await?)))
+}
+
+#[derive(Debug, Deserialize)]
+struct UpdateManyBody {
+    people: Vec<UpdateBody>,
+}
+
+/// `PUT /people`: one `BulkIdResponseDto` per item.
+async fn update_many(
+    State(ctx): State<ApiContext>,
+    auth: Auth,
+    Json(body): Json<UpdateManyBody>,
+) -> ApiResult<Json<Value>> {
+    auth.require("person.update")?;
+    let mut results = Vec::with_capacity(body.people.len());
+    for item in &body.people {
+        let Some(id) = item.id else { return Err(ApiError::bad_request("every person needs an id")) };
+        results.push(match apply(&ctx, &auth, id, item).await {
+            Ok(()) => json!({ "id": id, "success": true }),
+            Err(ApiError::NotFound(_)) => json!({ "id": id, "success": false, "error": "not_found" }),
+            Err(ApiError::BadRequest(message)) => {
+                json!({ "id": id, "success": false, "error": "validation", "errorMessage": message })
+            }
+            Err(other) => return Err(other),
+        });
+    }
+    Ok(Json(Value::Array(results)))
+}
+
+#[derive(Debug, Deserialize)]
+struct MergeBody {
+    ids: Vec<Uuid>,
+}
+
+async fn merge(
+    State(ctx): State<ApiContext>,
+    auth: Auth,
+    Path(id): Path<Uuid>,
+    Json(body): Json<MergeBody>,
+) -> ApiResult<Json<Value>> {
+    auth.require("person.merge")?;
+    if body.ids.is_empty() {
+        return Err(ApiError::bad_request("ids must name at least one person"));
+    }
+    let outcomes =
+        people::merge(&ctx.db, auth.user.id, id, &body.ids).await?.ok_or_else(|| ApiError::not_found("Person"))?;
+    Ok(Json(Value::Array(
+        outcomes
+            .into_iter()
+            .map(|(source, outcome)| match outcome {
+                MergeOutcome::Merged => json!({ "id": source, "success": true }),
+                MergeOutcome::NotFound => json!({ "id": source, "success": false, "error": "not_found" }),
+                MergeOutcome::SamePerson => json!({ "id": source, "success": false, "error": "duplicate" }),
+            })
+            .collect(),
+    )))
+}
+
+async fn thumbnail(
+    State(ctx): State<ApiContext>,
+    auth: Auth,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    auth.require("person.read")?;
+    let person = person_of(&ctx, &auth, id).await?;
+    let key = person.thumbnail_path.ok_or_else(|| ApiError::NotFound("Person thumbnail not generated yet".into()))?;
+    let file = StoredFile {
+        etag: format!("{id}-{}", person.updated_at.timestamp_millis()),
+        key: &key,
+        content_type: "image/jpeg",
+        download_name: None,
+        cache_control: "private, max-age=3600, no-transform",
+    };
+    serve::send(ctx.storage.as_ref(), file, &headers).await
+}
+
+async fn statistics(State(ctx): State<ApiContext>, auth: Auth, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
+    auth.require("person.statistics")?;
+    person_of(&ctx, &auth, id).await?;
+    Ok(Json(json!({ "assets": people::asset_count(&ctx.db, auth.user.id, id).await? })))
+}

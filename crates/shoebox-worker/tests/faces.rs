@@ -1,0 +1,171 @@
+//! Faces and people, end to end with the real SCRFD and ArcFace models: photos of one man become
+//! one person, a group photo gives one face per person with its box, and people can be renamed,
+//! merged and re-clustered through the API.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::Stack;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+const LIMIT: Duration = Duration::from_secs(300);
+
+async fn faces_of(stack: &Stack, asset: &str) -> Vec<Value> {
+    stack.get_json(&format!("/faces?id={asset}")).await.as_array().unwrap().clone()
+}
+
+fn person_of(face: &Value) -> Option<String> {
+    face["person"]["id"].as_str().map(str::to_owned)
+}
+
+/// Waits until the three Obama photos share a person (deferred faces join when the third
+/// arrives, in whatever order the jobs ran).
+async fn wait_for_one_person(stack: &Stack, assets: &[&String]) -> String {
+    let start = Instant::now();
+    loop {
+        let mut people = Vec::new();
+        for asset in assets {
+            people.push(faces_of(stack, asset).await.first().and_then(person_of));
+        }
+        if let Some(Some(first)) = people.first()
+            && people.iter().all(|p| p.as_ref() == Some(first))
+        {
+            return first.clone();
+        }
+        assert!(start.elapsed() < LIMIT, "the photos never became one person: {people:?}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+#[tokio::test]
+async fn faces_cluster_into_people_that_can_be_named_and_merged() {
+    let mut stack = Stack::start(false).await;
+    stack.install_models();
+    let obama = stack.upload_fixture("photos/obama.jpg").await;
+    let obama2 = stack.upload_fixture("photos/obama2.jpg").await;
+    let obama3 = stack.upload_fixture("photos/obama3.jpg").await;
+    let biden = stack.upload_fixture("photos/biden.jpg").await;
+    let gdp = stack.upload_fixture("photos/gdp.jpg").await;
+    stack.start_worker();
+    stack.wait_count("SELECT count(*) FROM asset_job_status WHERE facial_recognition_at IS NOT NULL", 5, LIMIT).await;
+
+    let obama_person = wait_for_one_person(&stack, &[&obama, &obama2, &obama3]).await;
+    for asset in [&obama, &obama2, &obama3, &biden] {
+        assert_eq!(faces_of(&stack, asset).await.len(), 1, "one face on {asset}");
+    }
+    let biden_face = faces_of(&stack, &biden).await.remove(0);
+    assert_ne!(person_of(&biden_face), Some(obama_person.clone()), "Biden is not Obama");
+
+    // The group photo: three faces, each box inside the preview and of a plausible size.
+    let group = faces_of(&stack, &gdp).await;
+    assert_eq!(group.len(), 3, "{group:?}");
+    let preview = stack.get(&format!("/assets/{gdp}/thumbnail?size=preview")).await.bytes().await.unwrap();
+    let preview = image::load_from_memory(&preview).unwrap();
+    for face in &group {
+        let (w, h) = (face["imageWidth"].as_i64().unwrap(), face["imageHeight"].as_i64().unwrap());
+        assert_eq!((w, h), (preview.width() as i64, preview.height() as i64), "boxes are in the preview's pixels");
+        let (x1, y1) = (face["boundingBoxX1"].as_i64().unwrap(), face["boundingBoxY1"].as_i64().unwrap());
+        let (x2, y2) = (face["boundingBoxX2"].as_i64().unwrap(), face["boundingBoxY2"].as_i64().unwrap());
+        assert!(0 <= x1 && x1 < x2 && x2 <= w && 0 <= y1 && y1 < y2 && y2 <= h, "{face}");
+        let side = (x2 - x1).max(y2 - y1);
+        assert!(side > w / 40 && side < w / 2, "a face-sized box: {face}");
+    }
+
+    // People: Obama is listed with a face crop; rename him.
+    let people = stack.get_json("/people").await;
+    assert!(people["people"].as_array().unwrap().iter().any(|p| p["id"] == obama_person.as_str()), "{people}");
+    let renamed = stack
+        .http
+        .put(stack.api(&format!("/people/{obama_person}")))
+        .bearer_auth(&stack.token)
+        .json(&json!({ "name": "Barack Obama", "birthDate": "1961-08-04" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(renamed.status(), StatusCode::OK);
+    let renamed: Value = renamed.json().await.unwrap();
+    assert_eq!((renamed["name"].as_str(), renamed["birthDate"].as_str()), (Some("Barack Obama"), Some("1961-08-04")));
+    let stats = stack.get_json(&format!("/people/{obama_person}/statistics")).await;
+    assert_eq!(stats["assets"], 3);
+    let start = Instant::now();
+    let thumbnail = loop {
+        let response = stack.get(&format!("/people/{obama_person}/thumbnail")).await;
+        if response.status() == StatusCode::OK {
+            break response.bytes().await.unwrap();
+        }
+        assert!(start.elapsed() < LIMIT, "no face crop for the person");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    };
+    let crop = image::load_from_memory(&thumbnail).unwrap();
+    assert_eq!((crop.width(), crop.height()), (250, 250));
+
+    // His photos by person.
+    let found: Value = stack
+        .http
+        .post(stack.api("/search/metadata"))
+        .bearer_auth(&stack.token)
+        .json(&json!({ "personIds": [obama_person] }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["assets"]["total"], 3, "{found}");
+
+    // Name a new person after Biden, give him his face, then merge him into Obama's person (as a
+    // user fixing clusters would): Obama's person then has four photos.
+    let created = stack
+        .http
+        .post(stack.api("/people"))
+        .bearer_auth(&stack.token)
+        .json(&json!({ "name": "Joe Biden" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let joe = created.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let moved = stack
+        .http
+        .put(stack.api(&format!("/faces/{}", biden_face["id"].as_str().unwrap())))
+        .bearer_auth(&stack.token)
+        .json(&json!({ "id": joe }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(moved.status(), StatusCode::OK);
+    assert_eq!(moved.json::<Value>().await.unwrap()["name"], "Joe Biden");
+    assert_eq!(person_of(&faces_of(&stack, &biden).await[0]).as_deref(), Some(joe.as_str()));
+    let merged: Value = stack
+        .http
+        .post(stack.api(&format!("/people/{obama_person}/merge")))
+        .bearer_auth(&stack.token)
+        .json(&json!({ "ids": [joe] }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(merged, json!([{ "id": joe, "success": true }]));
+    assert_eq!(stack.get(&format!("/people/{joe}")).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(person_of(&faces_of(&stack, &biden).await[0]).as_deref(), Some(obama_person.as_str()));
+    assert_eq!(stack.get_json(&format!("/people/{obama_person}/statistics")).await["assets"], 4);
+
+    // A full re-cluster starts over from the faces alone: the three photos are one person again.
+    let started = stack
+        .http
+        .put(stack.api("/jobs/facialRecognition"))
+        .bearer_auth(&stack.token)
+        .json(&json!({ "command": "start", "force": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), StatusCode::OK);
+    stack.wait_count("SELECT count(*) FROM asset_job_status WHERE facial_recognition_at IS NOT NULL", 5, LIMIT).await;
+    let again = wait_for_one_person(&stack, &[&obama, &obama2, &obama3]).await;
+    assert_ne!(again, obama_person, "people were made anew");
+    assert_ne!(person_of(&faces_of(&stack, &biden).await[0]), Some(again));
+}
