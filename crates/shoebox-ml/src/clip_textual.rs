@@ -76,17 +76,6 @@ impl ClipTextual {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::clean_text;
-
-    #[test]
-    fn text_is_cleaned_like_immich() {
-        assert_eq!(clean_text("  a\tred\n  car ", false), "a red car");
-        assert_eq!(clean_text("A Red, car!", true), "a red car");
-    }
-}
-
 /// Whitespace collapsed to single spaces (as Immich does before tokenising); for models that ask
 /// for it, ASCII punctuation removed and letters lowercased.
 fn clean_text(text: &str, canonicalize: bool) -> String {
@@ -123,4 +112,15 @@ fn load_tokenizer(textual_dir: &Path, context_length: usize) -> Result<Tokenizer
         ..Default::default()
     }));
     Ok(tokenizer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_text;
+
+    #[test]
+    fn text_is_cleaned_like_immich() {
+        assert_eq!(clean_text("  a\tred\n  car ", false), "a red car");
+        assert_eq!(clean_text("A Red, car!", true), "a red car");
+    }
 }
