@@ -124,3 +124,72 @@ mod tests {
         assert_eq!(clean_text("A Red, car!", true), "a red car");
     }
 }
+
+/// Real CLIP models ship byte-level BPE tokenizers; this one has the structure of OpenAI CLIP's
+/// `tokenizer.json` (NFC + whitespace + lowercase normaliser, Unicode-class split regex,
+/// byte-level pre-tokeniser, BPE with `</w>` word ends) and a vocabulary of a few words.
+#[cfg(test)]
+mod bpe_tests {
+    use super::load_tokenizer;
+
+    const SPLIT_PATTERN: &str =
+        r"<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+";
+
+    fn clip_like_tokenizer() -> serde_json::Value {
+        let vocab = [
+            "<|startoftext|>",
+            "<|endoftext|>",
+            "r",
+            "e",
+            "d",
+            "c",
+            "a",
+            "d</w>",
+            "r</w>",
+            "re",
+            "red</w>",
+            "ca",
+            "car</w>",
+        ];
+        let vocab: serde_json::Map<_, _> =
+            vocab.iter().enumerate().map(|(i, token)| (token.to_string(), serde_json::json!(i))).collect();
+        let special = |id: u32, content: &str| {
+            serde_json::json!({"id": id, "content": content, "single_word": false, "lstrip": false,
+                "rstrip": false, "normalized": false, "special": true})
+        };
+        serde_json::json!({
+            "version": "1.0",
+            "truncation": null,
+            "padding": null,
+            "added_tokens": [special(0, "<|startoftext|>"), special(1, "<|endoftext|>")],
+            "normalizer": {"type": "Sequence", "normalizers": [
+                {"type": "NFC"},
+                {"type": "Replace", "pattern": {"Regex": "\\s+"}, "content": " "},
+                {"type": "Lowercase"}
+            ]},
+            "pre_tokenizer": {"type": "Sequence", "pretokenizers": [
+                {"type": "Split", "pattern": {"Regex": SPLIT_PATTERN}, "behavior": "Removed", "invert": true},
+                {"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": false}
+            ]},
+            "post_processor": {"type": "RobertaProcessing", "sep": ["<|endoftext|>", 1], "cls": ["<|startoftext|>", 0],
+                "trim_offsets": false, "add_prefix_space": false},
+            "decoder": {"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": true, "use_regex": true},
+            "model": {"type": "BPE", "dropout": null, "unk_token": null, "continuing_subword_prefix": "",
+                "end_of_word_suffix": "</w>", "fuse_unk": false, "byte_fallback": false, "vocab": vocab,
+                "merges": ["r e", "re d</w>", "c a", "ca r</w>"]}
+        })
+    }
+
+    #[test]
+    fn a_clip_style_bpe_tokenizer_loads_pads_and_truncates() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("tokenizer.json"), clip_like_tokenizer().to_string()).unwrap();
+        std::fs::write(dir.path().join("tokenizer_config.json"), r#"{"pad_token": "<|endoftext|>"}"#).unwrap();
+        let tokenizer = load_tokenizer(dir.path(), 6).unwrap();
+        let ids = tokenizer.encode("A  RED car", true).unwrap().get_ids().to_vec();
+        // "a" is not in this vocabulary (a real one has every byte); the rest tokenises whole.
+        assert_eq!(ids, [0, 10, 12, 1, 1, 1]);
+        let long = tokenizer.encode("red red red red red red red", true).unwrap().get_ids().to_vec();
+        assert_eq!(long, [0, 10, 10, 10, 10, 1], "truncated to the context length, end token kept");
+    }
+}
