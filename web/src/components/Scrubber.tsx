@@ -68,6 +68,11 @@ export function Scrubber({ months, totalHeight, scrollTop, viewport, onScrollTo 
       onPointerUp={() => (dragging.current = false)}
       onPointerLeave={() => setHover(null)}
       onKeyDown={(event) => {
+        if (event.key === 'Home' || event.key === 'End') {
+          event.preventDefault();
+          onScrollTo(event.key === 'Home' ? 0 : totalHeight);
+          return;
+        }
         const step = event.key === 'ArrowDown' ? 1 : event.key === 'ArrowUp' ? -1 : 0;
         if (!step) return;
         event.preventDefault();
