@@ -225,6 +225,23 @@ describe('gallery', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  it('switches to the dark theme', async () => {
+    await page.getByRole('button', { name: 'Theme: system' }).click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await screenshot(page, 'timeline-dark');
+  });
+
+  it('shows the jobs dashboard and users to the admin', async () => {
+    await page.goto(`${baseUrl}/admin`);
+    const thumbnails = page.getByRole('article', { name: 'Thumbnails' });
+    await thumbnails.waitFor();
+    await thumbnails.getByRole('button', { name: 'Pause' }).click();
+    await thumbnails.getByRole('button', { name: 'Resume' }).click();
+    await thumbnails.getByRole('button', { name: 'Pause' }).waitFor();
+    await page.getByRole('region', { name: 'Users' }).getByText(admin.email).waitFor();
+    await screenshot(page, 'admin');
+  });
+
   it('never threw an uncaught error in the page', () => {
     expect(errors).toEqual([]);
   });

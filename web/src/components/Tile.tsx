@@ -31,11 +31,19 @@ export const Tile = memo(function Tile({ asset, box, top, selected, selecting, v
         backgroundImage: placeholder ? `url(${placeholder})` : undefined,
       }}
       data-asset-id={asset.id}
+      role="button"
+      tabIndex={0}
+      aria-label={label}
+      onKeyDown={(event) => {
+        if (event.key !== 'Enter' && event.key !== ' ') return;
+        event.preventDefault();
+        onClick(asset, event as unknown as React.MouseEvent);
+      }}
     >
       <img
         key={version}
         src={media.thumbnail(asset.id, version)}
-        alt={label}
+        alt=""
         decoding="async"
         draggable={false}
         className={loaded ? 'loaded' : undefined}

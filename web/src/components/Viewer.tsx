@@ -58,6 +58,13 @@ export function Viewer({ assets, index, onShow, onClose, onApplied }: ViewerProp
   }, [current]);
 
   useEffect(() => closeButton.current?.focus(), []);
+
+  // Warm the cache with the neighbours' previews so stepping feels instant.
+  useEffect(() => {
+    for (const neighbour of [assets[index + 1], assets[index - 1]]) {
+      if (neighbour?.isImage) new Image().src = media.preview(neighbour.id);
+    }
+  }, [assets, index]);
   useEffect(() => localStorage.setItem('shoebox.info', showInfo ? '1' : '0'), [showInfo]);
 
   const step = useCallback(
