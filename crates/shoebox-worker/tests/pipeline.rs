@@ -155,7 +155,7 @@ async fn bad_files_fail_their_own_jobs_and_the_worker_goes_on() {
     let failed = jobs["thumbnailGeneration"]["jobCounts"]["failed"].as_i64().unwrap()
         + jobs["metadataExtraction"]["jobCounts"]["failed"].as_i64().unwrap();
     assert_eq!(failed, 4);
-    assert_eq!(jobs["smartSearch"]["jobCounts"]["waiting"], 0, "queues Shoebox lacks report zeros");
+    assert_eq!(jobs["library"]["jobCounts"]["waiting"], 0, "queues Shoebox lacks report zeros");
 
     let cleared = stack
         .http
@@ -203,8 +203,11 @@ async fn a_killed_worker_loses_no_jobs() {
     stack.start_worker();
     // Orphaned jobs return after four missed one-second heartbeats.
     stack.wait_for(50, 0, Duration::from_secs(120)).await;
-    let failures: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM asset_job_failures").fetch_one(&stack.ctx.db).await.unwrap();
+    // (Without models installed, the ML steps wait for them; that is not a failure.)
+    let failures: i64 = sqlx::query_scalar("SELECT count(*) FROM asset_job_failures WHERE NOT waiting_for_model")
+        .fetch_one(&stack.ctx.db)
+        .await
+        .unwrap();
     assert_eq!(failures, 0);
 
     // Finished jobs leave nothing behind in Redis once vacuumed (workers do it every minute).
