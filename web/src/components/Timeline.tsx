@@ -151,6 +151,11 @@ export function Timeline({ source, actions, albumId, leaves, live = false, empty
     [selection, albumId, applied],
   );
 
+  // The viewer can step past what scrolling loaded: fetch the months around the open asset.
+  useEffect(() => {
+    if (viewing) void store.loadAround(viewing, scroller.current?.scrollTop ?? 0);
+  }, [store, viewing]);
+
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.key === 'Escape' && !viewerOpen && selection.ids.size > 0) setSelection(emptySelection);

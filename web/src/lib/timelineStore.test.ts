@@ -68,4 +68,33 @@ describe('TimelineStore', () => {
     expect(store.positionOf(last.id)).toBeGreaterThan(0);
     expect(store.positionOf('missing')).toBeNull();
   });
+
+  it('loads the neighbouring months of a viewed asset', async () => {
+    const store = new TimelineStore(staticSource(months(3, 100)), 1200);
+    await store.init();
+    await store.ensureLoaded(0, 1, 0);
+    const lastOfFirst = store.order().at(-1)!;
+    await store.loadAround(lastOfFirst.id);
+    expect(store.months.map((m) => m.assets !== null)).toEqual([true, true, false]);
+  });
+
+  it('refreshes changed months in place and adds new ones', async () => {
+    const list = months(2, 5);
+    const live = [...list];
+    const source: AssetSource = {
+      buckets: () => staticSource(live).buckets(),
+      bucket: (key) => staticSource(live).bucket(key),
+    };
+    const store = new TimelineStore(source, 1200);
+    await store.init();
+    await store.ensureLoaded(0, 1e9, 0);
+    const untouched = store.months[1];
+    live.unshift(asset('new', '2024-12-28T18:00:00.000Z'));
+    live.unshift(asset('newer', '2025-01-02T08:00:00.000Z'));
+    await store.refresh(0);
+    expect(store.months.map((m) => m.key)).toEqual(['2025-01-01', '2024-12-01', '2024-11-01']);
+    expect(store.months[1].assets!.map((a) => a.id)).toContain('new');
+    expect(store.months[2]).toBe(untouched);
+    expect(store.count).toBe(12);
+  });
 });

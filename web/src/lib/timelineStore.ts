@@ -229,6 +229,19 @@ export class TimelineStore {
     this.emit(above ? delta : 0);
   }
 
+  /**
+   * Loads the months just before and after the one holding `id`, so the viewer can step past
+   * the edge of what was loaded by scrolling.
+   */
+  async loadAround(id: string, scrollTop = 0): Promise<void> {
+    const index = this.months.findIndex((m) => m.assets?.some((a) => a.id === id));
+    if (index < 0) return;
+    const near = [this.months[index - 1], this.months[index + 1]].filter(
+      (m): m is MonthState => m !== undefined && !m.assets && !m.loading,
+    );
+    await Promise.all(near.map((month) => this.load(month, () => scrollTop)));
+  }
+
   /** Ids of loaded assets in timeline order (for shift-range selection and the viewer). */
   order(): TimelineAsset[] {
     return this.months.flatMap((m) => m.assets ?? []);
