@@ -169,3 +169,29 @@ async fn faces_cluster_into_people_that_can_be_named_and_merged() {
     assert_ne!(again, obama_person, "people were made anew");
     assert_ne!(person_of(&faces_of(&stack, &biden).await[0]), Some(again));
 }
+
+/// Photos arriving one by one: the first two faces are too few to make a person and stay
+/// unassigned ("deferred"); the third makes a person, and the deferred two join it.
+#[tokio::test]
+async fn deferred_faces_join_the_person_the_third_photo_makes() {
+    let mut stack = Stack::start(false).await;
+    stack.install_models();
+    stack.start_worker();
+    let recognized = "SELECT count(*) FROM asset_job_status WHERE facial_recognition_at IS NOT NULL";
+    let obama = stack.upload_fixture("photos/obama.jpg").await;
+    stack.wait_count(recognized, 1, LIMIT).await;
+    let obama2 = stack.upload_fixture("photos/obama2.jpg").await;
+    stack.wait_count(recognized, 2, LIMIT).await;
+    for asset in [&obama, &obama2] {
+        let faces = faces_of(&stack, asset).await;
+        assert_eq!(faces.len(), 1);
+        assert_eq!(person_of(&faces[0]), None, "two faces are below the minimum of three");
+    }
+    assert_eq!(stack.get_json("/people").await["total"], 0);
+
+    let obama3 = stack.upload_fixture("photos/obama3.jpg").await;
+    let person = wait_for_one_person(&stack, &[&obama, &obama2, &obama3]).await;
+    let people = stack.get_json("/people").await;
+    assert_eq!(people["total"], 1, "{people}");
+    assert_eq!(stack.get_json(&format!("/people/{person}/statistics")).await["assets"], 3);
+}
