@@ -213,6 +213,12 @@ describe('gallery', () => {
     await page.keyboard.press('Enter');
     await eventually('the new name', async () => (await api<{ name: string }>(`/people/${personId}`)).name === 'Barack Obama');
     await screenshot(page, 'person');
+    // The viewer's info panel names the people in the photo.
+    await page.locator('.tile img').first().click();
+    const info = page.getByRole('complementary', { name: 'Info' });
+    if (!(await info.isVisible())) await page.getByRole('button', { name: 'Info' }).click();
+    await info.getByRole('link', { name: 'Barack Obama' }).waitFor();
+    await page.keyboard.press('Escape');
   });
 
   it('lays the timeline out for a phone', async () => {

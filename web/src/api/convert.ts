@@ -20,5 +20,7 @@ export function toTimelineAsset(asset: Asset): TimelineAsset {
     ratio: width / height,
     city: exif?.city ?? null,
     country: exif?.country ?? null,
+    latitude: exif?.latitude ?? null,
+    longitude: exif?.longitude ?? null,
   };
 }

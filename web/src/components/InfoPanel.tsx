@@ -1,8 +1,8 @@
 /** The viewer's info panel: date, camera, lens, exposure, file, place with a small map, people. */
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { media } from '../api/client';
-import type { Asset } from '../api/types';
+import { api, media } from '../api/client';
+import type { Asset, PersonSummary } from '../api/types';
 import type { TimelineAsset } from '../lib/timeline';
 import { formatBytes } from '../lib/format';
 
@@ -10,8 +10,33 @@ const SmallMap = lazy(() => import('./SmallMap'));
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short', timeZone: 'UTC' });
 
+/** People in the photo: from the asset when the server includes them, else from its faces. */
+function usePeople(asset: Asset | null, id: string): PersonSummary[] {
+  const [fromFaces, setFromFaces] = useState<PersonSummary[]>([]);
+  const included = asset?.people;
+  useEffect(() => {
+    setFromFaces([]);
+    if (included) return;
+    let cancelled = false;
+    api.get<{ person: PersonSummary | null }[]>(`/faces?id=${id}`).then(
+      (faces) => {
+        if (cancelled) return;
+        const seen = new Map<string, PersonSummary>();
+        for (const face of faces) if (face.person) seen.set(face.person.id, face.person);
+        setFromFaces([...seen.values()]);
+      },
+      () => {},
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [id, included]);
+  return included ?? fromFaces;
+}
+
 export function InfoPanel({ asset, fallback }: { asset: Asset | null; fallback: TimelineAsset }) {
   const exif = asset?.exifInfo;
+  const peopleInPhoto = usePeople(asset, fallback.id);
   const local = asset?.localDateTime ?? fallback.localDateTime;
   const camera = [exif?.make, exif?.model].filter(Boolean).join(' ');
   const exposure = [
@@ -20,10 +45,12 @@ export function InfoPanel({ asset, fallback }: { asset: Asset | null; fallback: 
     exif?.focalLength ? `${exif.focalLength} mm` : null,
     exif?.iso ? `ISO ${exif.iso}` : null,
   ].filter(Boolean);
-  const place = [exif?.city, exif?.state, exif?.country].filter(Boolean).join(', ');
+  const place = (exif ? [exif.city, exif.state, exif.country] : [fallback.city, fallback.country]).filter(Boolean).join(', ');
+  const latitude = exif?.latitude ?? fallback.latitude;
+  const longitude = exif?.longitude ?? fallback.longitude;
   const width = exif?.exifImageWidth ?? asset?.width;
   const height = exif?.exifImageHeight ?? asset?.height;
-  const people = (asset?.people ?? []).filter((p) => !p.isHidden);
+  const people = peopleInPhoto.filter((p) => !p.isHidden);
 
   return (
     <aside className="info-panel" aria-label="Info">
@@ -70,9 +97,9 @@ export function InfoPanel({ asset, fallback }: { asset: Asset | null; fallback: 
           </>
         )}
       </dl>
-      {exif?.latitude != null && exif?.longitude != null && (
+      {latitude != null && longitude != null && (
         <Suspense fallback={<div className="small-map" />}>
-          <SmallMap latitude={exif.latitude} longitude={exif.longitude} />
+          <SmallMap latitude={latitude} longitude={longitude} />
         </Suspense>
       )}
       {people.length > 0 && (

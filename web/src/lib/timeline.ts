@@ -19,6 +19,8 @@ export interface TimelineAsset {
   ratio: number;
   city: string | null;
   country: string | null;
+  latitude?: number | null;
+  longitude?: number | null;
 }
 
 /** `GET /timeline/bucket` answer: one array per field. */
@@ -35,6 +37,8 @@ export interface BucketColumns {
   ratio: number[];
   city?: (string | null)[];
   country?: (string | null)[];
+  latitude?: (number | null)[];
+  longitude?: (number | null)[];
 }
 
 export interface BucketSummary {
@@ -62,6 +66,8 @@ export function assetsFromColumns(columns: BucketColumns): TimelineAsset[] {
     ratio: columns.ratio[i] || 1,
     city: columns.city?.[i] ?? null,
     country: columns.country?.[i] ?? null,
+    latitude: columns.latitude?.[i] ?? null,
+    longitude: columns.longitude?.[i] ?? null,
   }));
 }
 
