@@ -28,18 +28,22 @@ pub fn router() -> Router<ApiContext> {
         .route("/people/{id}/statistics", get(statistics))
 }
 
-/// `PersonResponseDto`.
+/// `PersonResponseDto`; `color` is left out when unset (the spec has it as a string, not null).
 pub fn person_json(person: &Person) -> Value {
-    json!({
+    let thumbnail = person.thumbnail_path.as_ref().map(|_| format!("/api/people/{}/thumbnail", person.id));
+    let mut json = json!({
         "id": person.id,
         "name": person.name,
         "birthDate": person.birth_date.map(|date| date.format("%Y-%m-%d").to_string()),
-        "thumbnailPath": person.thumbnail_path.as_ref().map(|_| format!("/api/people/{}/thumbnail", person.id)).unwrap_or_default(),
+        "thumbnailPath": thumbnail.unwrap_or_default(),
         "isHidden": person.is_hidden,
         "isFavorite": person.is_favorite,
-        "color": person.color,
         "updatedAt": iso(person.updated_at),
-    })
+    });
+    if let Some(color) = &person.color {
+        json["color"] = json!(color);
+    }
+    json
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,0 +1,113 @@
+//! The machine-learning endpoints against Immich's OpenAPI document: search, people, faces and
+//! duplicates answer with statuses the spec lists and bodies with every required field, typed as
+//! the spec says. Faces and a duplicate group are written through the repositories the worker
+//! uses, so no model is needed here.
+
+mod common;
+#[path = "spec/openapi.rs"]
+mod openapi;
+
+use common::{TestServer, jpeg};
+use reqwest::Method;
+use serde_json::{Value, json};
+use shoebox_db::faces::NewFace;
+use uuid::Uuid;
+
+use openapi::Spec;
+
+#[tokio::test]
+async fn ml_endpoints_match_the_openapi_document() {
+    let spec = Spec::load();
+    let server = TestServer::start().await;
+    let token = server.admin().await;
+    let mut failures: Vec<String> = Vec::new();
+
+    macro_rules! call {
+        ($method:ident, $template:expr, $path:expr) => {
+            call!($method, $template, $path, None::<Value>)
+        };
+        ($method:ident, $template:expr, $path:expr, $body:expr) => {{
+            let path: String = $path.into();
+            let mut request = server.http.request(Method::$method, server.api(&path)).bearer_auth(&token);
+            if let Some(body) = $body {
+                request = request.json(&body);
+            }
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let text = response.text().await.unwrap();
+            let label = format!("{} {} ({path}) {status}", stringify!($method), $template);
+            match spec.response_schema($template, stringify!($method), status) {
+                None => {
+                    failures.push(format!("{label}: status not in the spec; body {text}"));
+                    Value::Null
+                }
+                Some(None) => Value::Null,
+                Some(Some(schema)) => {
+                    let body: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{label}: {e}: {text}"));
+                    failures.extend(spec.validate(&schema, &body).into_iter().map(|p| format!("{label}: {p}")));
+                    body
+                }
+            }
+        }};
+    }
+
+    // Two photos, one with a detected face, and the pair grouped as near-duplicates.
+    let first = server.upload_new(&token, "first.jpg", jpeg(1), "2024-01-01T00:00:00.000Z").await;
+    let second = server.upload_new(&token, "second.jpg", jpeg(2), "2024-01-02T00:00:00.000Z").await;
+    let (first_id, second_id) = (first.parse::<Uuid>().unwrap(), second.parse::<Uuid>().unwrap());
+    let face = NewFace {
+        image_width: 64,
+        image_height: 48,
+        bounding_box: [10, 5, 30, 30],
+        score: 0.9,
+        embedding: (0..512).map(|i| if i == 0 { 1.0 } else { 0.0 }).collect(),
+    };
+    let face_id = shoebox_db::faces::replace_detected(&server.ctx.db, first_id, &[face]).await.unwrap()[0];
+    shoebox_db::smart_search::prepare(&server.ctx.db, "contract", 2).await.unwrap();
+    shoebox_db::smart_search::save(&server.ctx.db, first_id, &[1.0, 0.0]).await.unwrap();
+    shoebox_db::smart_search::save(&server.ctx.db, second_id, &[1.0, 0.0001]).await.unwrap();
+    let group = shoebox_db::duplicates::detect(&server.ctx.db, second_id, 0.01).await.unwrap();
+    assert!(group.is_some(), "identical embeddings are near-duplicates");
+
+    // People and faces.
+    let person = call!(POST, "/people", "/people", Some(json!({ "name": "Ada", "birthDate": "1815-12-10" })));
+    let person_id = person["id"].as_str().unwrap_or_default().to_owned();
+    call!(PUT, "/faces/{id}", format!("/faces/{face_id}"), Some(json!({ "id": person_id })));
+    let faces = call!(GET, "/faces", format!("/faces?id={first}"));
+    assert_eq!(faces[0]["person"]["id"], person_id.as_str());
+    let people = call!(GET, "/people", "/people?withHidden=true");
+    assert_eq!(people["total"], 1);
+    call!(GET, "/people/{id}", format!("/people/{person_id}"));
+    call!(PUT, "/people/{id}", format!("/people/{person_id}"), Some(json!({ "isFavorite": true })));
+    call!(PUT, "/people", "/people", Some(json!({ "people": [{ "id": person_id, "isHidden": false }] })));
+    let stats = call!(GET, "/people/{id}/statistics", format!("/people/{person_id}/statistics"));
+    assert_eq!(stats["assets"], 1);
+    let other = call!(POST, "/people", "/people", Some(json!({ "name": "Other" })));
+    let other_id = other["id"].as_str().unwrap_or_default().to_owned();
+    call!(POST, "/people/{id}/merge", format!("/people/{person_id}/merge"), Some(json!({ "ids": [other_id] })));
+    call!(GET, "/search/person", "/search/person?name=ad");
+
+    // Searches.
+    let by_person = call!(POST, "/search/metadata", "/search/metadata", Some(json!({ "personIds": [person_id] })));
+    assert_eq!(by_person["assets"]["items"][0]["id"], first.as_str());
+    call!(POST, "/search/metadata", "/search/metadata", Some(json!({ "size": 1, "order": "asc" })));
+    // Smart search by example (by text needs the CLIP model; see shoebox-worker's tests).
+    let similar = call!(POST, "/search/smart", "/search/smart", Some(json!({ "queryAssetId": second, "size": 1 })));
+    assert_eq!(similar["assets"]["items"][0]["id"], second.as_str());
+    assert_eq!(similar["assets"]["nextPage"], "2");
+    call!(GET, "/search/suggestions", "/search/suggestions?type=camera-make");
+    call!(GET, "/search/cities", "/search/cities");
+
+    // Duplicates.
+    let groups = call!(GET, "/duplicates", "/duplicates");
+    assert_eq!(groups.as_array().map(Vec::len), Some(1));
+    let group = group.unwrap();
+    call!(
+        POST,
+        "/duplicates/resolve",
+        "/duplicates/resolve",
+        Some(json!({ "groups": [{ "duplicateId": group, "keepAssetIds": [first], "trashAssetIds": [second] }] }))
+    );
+
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+}
