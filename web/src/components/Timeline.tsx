@@ -107,7 +107,7 @@ export function Timeline({ source, actions, albumId, leaves, live = false, empty
   const viewerOpen = viewingIndex >= 0;
   // Callbacks read the latest order through a ref, so they stay stable and tiles stay memoized.
   const orderIds = useRef<string[]>([]);
-  orderIds.current = order.map((a) => a.id);
+  orderIds.current = useMemo(() => order.map((a) => a.id), [order]);
   const selecting = selection.ids.size > 0;
   const selectingRef = useRef(selecting);
   selectingRef.current = selecting;

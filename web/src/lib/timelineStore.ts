@@ -92,7 +92,10 @@ export class TimelineStore {
     return () => this.listeners.delete(listener);
   }
 
+  private orderCache: TimelineAsset[] | null = null;
+
   private emit(scrollAdjust = 0) {
+    this.orderCache = null;
     for (const listener of this.listeners) listener({ scrollAdjust });
   }
 
@@ -244,7 +247,9 @@ export class TimelineStore {
 
   /** Ids of loaded assets in timeline order (for shift-range selection and the viewer). */
   order(): TimelineAsset[] {
-    return this.months.flatMap((m) => m.assets ?? []);
+    // Cached between changes: the grid asks on every scroll frame.
+    this.orderCache ??= this.months.flatMap((m) => m.assets ?? []);
+    return this.orderCache;
   }
 
   /** Top of the month holding `asset`, and of the asset itself, if it is loaded. */
