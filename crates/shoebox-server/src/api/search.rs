@@ -143,17 +143,22 @@ async fn smart(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<Searc
     auth.require("asset.read")?;
     let paging = body.paging(100)?;
     let filter = body.filter()?;
-    let embedding: Vec<f32> = match (&body.query, body.query_asset_id) {
-        (Some(query), _) if !query.trim().is_empty() => ctx.text_encoder.encode(query.trim()).await?.to_vec(),
-        (_, Some(asset)) => shoebox_db::smart_search::embedding_of(&ctx.db, auth.user.id, asset)
+    let by_text = body.query.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let embedding: Vec<f32> = match (by_text, body.query_asset_id) {
+        (Some(query), _) => ctx.text_encoder.encode(query).await?.to_vec(),
+        (None, Some(asset)) => shoebox_db::smart_search::embedding_of(&ctx.db, auth.user.id, asset)
             .await?
             .ok_or_else(|| ApiError::NotFound("Asset not found or not indexed for smart search yet".into()))?,
-        _ => return Err(ApiError::bad_request("query (or queryAssetId) is required")),
+        (None, None) => return Err(ApiError::bad_request("query (or queryAssetId) is required")),
     };
     match shoebox_db::smart_search::current_model(&ctx.db).await? {
         // Nothing has been embedded yet.
         None => return Ok(Json(search_response(SearchPage { assets: Vec::new(), has_next_page: false }, paging))),
-        Some((name, dimension)) if dimension as usize != embedding.len() => {
+        // Text must be encoded by the model that embedded the photos, or the scores mean nothing.
+        Some((name, dimension))
+            if dimension as usize != embedding.len()
+                || (by_text.is_some() && name != ctx.text_encoder.model_name()) =>
+        {
             return Err(ApiError::Unavailable(format!(
                 "Smart search is being rebuilt: the library was indexed with {name}, not {}",
                 ctx.text_encoder.model_name()
