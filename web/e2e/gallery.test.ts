@@ -40,6 +40,8 @@ afterAll(async () => {
 describe('gallery', () => {
   it('creates the first admin account and shows an empty timeline', async () => {
     await page.goto(baseUrl);
+    // A server without users opens on the sign-up form.
+    await page.getByRole('heading', { name: 'Create the admin account' }).or(page.getByRole('heading', { name: 'Sign in' })).waitFor();
     const toSignUp = page.getByRole('button', { name: 'First time? Create the admin account' });
     if (await toSignUp.isVisible()) await toSignUp.click();
     await page.getByLabel('Name').fill(admin.name);
@@ -246,6 +248,19 @@ describe('gallery', () => {
     await thumbnails.getByRole('button', { name: 'Pause' }).waitFor();
     await page.getByRole('region', { name: 'Users' }).getByText(admin.email).waitFor();
     await screenshot(page, 'admin');
+  });
+
+  it('plays an uploaded video in the viewer', async () => {
+    await page.goto(`${baseUrl}/photos`);
+    await page.getByTestId('upload-input').setInputFiles(join(fixtures, 'video', 'bikes.mp4'));
+    const video = page.getByRole('button', { name: /^Video taken/ });
+    await eventually('the video thumbnail', () => video.locator('img.loaded').count(), 120_000);
+    await video.locator('img').click();
+    const player = page.locator('video.viewer-media');
+    // HAVE_CURRENT_DATA: the playable file arrived and Chromium decoded a frame.
+    await eventually('the video to play', () => player.evaluate((v: HTMLVideoElement) => v.readyState >= 2 && v.duration > 0), 120_000);
+    await screenshot(page, 'viewer-video');
+    await page.keyboard.press('Escape');
   });
 
   it('never threw an uncaught error in the page', () => {

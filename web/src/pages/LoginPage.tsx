@@ -5,7 +5,8 @@ import { useAuth } from '../state/auth';
 
 export function LoginPage() {
   const { login, signUp } = useAuth();
-  const [mode, setMode] = useState<'login' | 'signup'>('login');
+  // Unknown until the server says whether it has an admin, so the form never changes under the user.
+  const [mode, setMode] = useState<'login' | 'signup' | null>(null);
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -15,8 +16,8 @@ export function LoginPage() {
   useEffect(() => {
     // Immich's /server/config says whether an admin exists; without it, offer both.
     api.get<{ isInitialized?: boolean }>('/server/config').then(
-      (config) => config.isInitialized === false && setMode('signup'),
-      () => {},
+      (config) => setMode(config.isInitialized === false ? 'signup' : 'login'),
+      () => setMode('login'),
     );
   }, []);
 
@@ -34,6 +35,7 @@ export function LoginPage() {
     }
   };
 
+  if (mode === null) return <main className="login" aria-busy="true" />;
   return (
     <main className="login">
       <form className="card" onSubmit={submit} aria-label={mode === 'signup' ? 'Create admin account' : 'Sign in'}>
