@@ -281,6 +281,8 @@ pub struct TimelineFilter {
     /// Trash view instead of the library.
     pub is_trashed: bool,
     pub album_id: Option<Uuid>,
+    /// Only assets showing this person.
+    pub person_id: Option<Uuid>,
     /// Oldest first instead of newest first.
     pub ascending: bool,
 }
@@ -289,7 +291,8 @@ const FILTER: &str = "a.owner_id = $1
     AND (($2::text IS NULL AND a.visibility IN ('timeline', 'archive')) OR a.visibility = $2)
     AND ($3::boolean IS NULL OR a.is_favorite = $3)
     AND ((a.deleted_at IS NOT NULL) = $4)
-    AND ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM album_assets aa WHERE aa.album_id = $5 AND aa.asset_id = a.id))";
+    AND ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM album_assets aa WHERE aa.album_id = $5 AND aa.asset_id = a.id))
+    AND ($6::uuid IS NULL OR EXISTS (SELECT 1 FROM asset_faces f WHERE f.person_id = $6 AND f.asset_id = a.id))";
 
 /// A month of the timeline: its first day (`YYYY-MM-01`) and how many assets it holds.
 #[derive(Debug, Clone, FromRow)]
@@ -348,8 +351,8 @@ pub async fn time_bucket_assets(
                 a.live_photo_video_id, e.projection_type, e.city, e.country, e.latitude, e.longitude
          FROM assets a LEFT JOIN exif e ON e.asset_id = a.id
          WHERE {FILTER}
-           AND a.local_date_time >= ($6::date)::timestamp AT TIME ZONE 'UTC'
-           AND a.local_date_time < (($6::date) + interval '1 month')::timestamp AT TIME ZONE 'UTC'
+           AND a.local_date_time >= ($7::date)::timestamp AT TIME ZONE 'UTC'
+           AND a.local_date_time < (($7::date) + interval '1 month')::timestamp AT TIME ZONE 'UTC'
          ORDER BY a.local_date_time {order}, a.id {order}"
     );
     bind_filter(sqlx::query_as(sqlx::AssertSqlSafe(sql)), owner, filter).bind(month).fetch_all(pool).await
@@ -364,4 +367,5 @@ fn bind_filter<'q, T>(query: QueryAs<'q, T>, owner: Uuid, filter: &TimelineFilte
         .bind(filter.is_favorite)
         .bind(filter.is_trashed)
         .bind(filter.album_id)
+        .bind(filter.person_id)
 }

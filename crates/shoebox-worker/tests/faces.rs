@@ -114,6 +114,9 @@ async fn faces_cluster_into_people_that_can_be_named_and_merged() {
         .await
         .unwrap();
     assert_eq!(found["assets"]["total"], 3, "{found}");
+    let buckets = stack.get_json(&format!("/timeline/buckets?personId={obama_person}")).await;
+    let in_timeline: i64 = buckets.as_array().unwrap().iter().map(|b| b["count"].as_i64().unwrap()).sum();
+    assert_eq!(in_timeline, 3, "the timeline filtered by person: {buckets}");
 
     // Name a new person after Biden, give him his face, then merge him into Obama's person (as a
     // user fixing clusters would): Obama's person then has four photos.

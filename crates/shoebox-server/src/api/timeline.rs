@@ -28,6 +28,7 @@ struct TimelineQuery {
     is_favorite: Option<bool>,
     is_trashed: Option<bool>,
     album_id: Option<Uuid>,
+    person_id: Option<Uuid>,
     order: Option<String>,
     time_bucket: Option<String>,
 }
@@ -44,6 +45,7 @@ impl TimelineQuery {
             is_favorite: self.is_favorite,
             is_trashed: self.is_trashed.unwrap_or(false),
             album_id: self.album_id,
+            person_id: self.person_id,
             ascending,
         })
     }
