@@ -30,6 +30,8 @@ pub struct Asset {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
+    /// Group of near-duplicates the asset belongs to.
+    pub duplicate_id: Option<Uuid>,
     /// Whether the metadata step has run.
     pub has_metadata: bool,
 }
@@ -47,7 +49,7 @@ impl Asset {
 pub(crate) const COLUMNS: &str = "a.id, a.owner_id, a.library_id, a.checksum, a.type, a.original_path, a.original_file_name, \
     a.original_mime_type, a.file_size_bytes, a.file_created_at, a.file_modified_at, a.local_date_time, a.visibility, \
     a.is_favorite, a.width, a.height, a.duration_ms, a.thumbhash, a.live_photo_video_id, a.created_at, a.updated_at, \
-    a.deleted_at, (s.metadata_extracted_at IS NOT NULL) AS has_metadata";
+    a.deleted_at, a.duplicate_id, (s.metadata_extracted_at IS NOT NULL) AS has_metadata";
 pub(crate) const FROM: &str = "assets a LEFT JOIN asset_job_status s ON s.asset_id = a.id";
 
 #[derive(Debug, Clone)]

@@ -68,16 +68,9 @@ pub async fn groups(pool: &PgPool, owner: Uuid) -> sqlx::Result<Vec<(Uuid, Vec<A
         assets::FROM
     );
     let rows: Vec<Asset> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(owner).fetch_all(pool).await?;
-    let ids: Vec<Uuid> = rows.iter().map(|a| a.id).collect();
-    let group_of: Vec<(Uuid, Uuid)> =
-        sqlx::query_as("SELECT id, duplicate_id FROM assets WHERE id = ANY($1) AND duplicate_id IS NOT NULL")
-            .bind(&ids)
-            .fetch_all(pool)
-            .await?;
-    let group_of: std::collections::HashMap<Uuid, Uuid> = group_of.into_iter().collect();
     let mut out: Vec<(Uuid, Vec<Asset>)> = Vec::new();
     for asset in rows {
-        let Some(&group) = group_of.get(&asset.id) else { continue };
+        let Some(group) = asset.duplicate_id else { continue };
         match out.last_mut() {
             Some((last, members)) if *last == group => members.push(asset),
             _ => out.push((group, vec![asset])),

@@ -161,6 +161,8 @@ async fn search_by_colour_finds_the_owners_photo_and_filters_narrow_it() {
     reds.sort();
     assert_eq!(members, reds);
     let group = groups[0]["duplicateId"].as_str().unwrap().to_owned();
+    assert_eq!(stack.get_json(&format!("/assets/{red}")).await["duplicateId"], group.as_str());
+    assert_eq!(stack.get_json(&format!("/assets/{green}")).await["duplicateId"], Value::Null);
     let bobs_groups: Value =
         stack.http.get(stack.api("/duplicates")).bearer_auth(&bob).send().await.unwrap().json().await.unwrap();
     assert_eq!(bobs_groups, json!([]));

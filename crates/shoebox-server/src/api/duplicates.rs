@@ -32,11 +32,7 @@ async fn list(State(ctx): State<ApiContext>, auth: Auth) -> ApiResult<Json<Value
             .iter()
             .map(|(id, assets)| {
                 let keep = assets.iter().max_by_key(|a| (a.file_size_bytes, a.width.unwrap_or(0))).map(|a| a.id);
-                let mut items: Vec<Value> =
-                    assets.iter().map(|a| serde_json::to_value(AssetResponse::from(a)).unwrap_or_default()).collect();
-                for item in &mut items {
-                    item["duplicateId"] = json!(id);
-                }
+                let items: Vec<AssetResponse> = assets.iter().map(AssetResponse::from).collect();
                 json!({ "duplicateId": id, "assets": items, "suggestedKeepAssetIds": keep.into_iter().collect::<Vec<_>>() })
             })
             .collect(),
