@@ -6,6 +6,7 @@ pub mod albums;
 pub mod api_keys;
 pub mod assets;
 pub mod duplicates;
+pub mod exif;
 pub mod faces;
 pub mod people;
 pub mod pipeline;

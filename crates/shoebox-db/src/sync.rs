@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{FromRow, PgPool};
 use uuid::Uuid;
 
+use crate::exif::{COLUMNS as EXIF_COLUMNS, Exif};
 use crate::users::User;
 
 /// Rows fetched per query while streaming.
@@ -168,50 +169,26 @@ pub async fn asset_deletes(pool: &PgPool, owner: Uuid, window: Window) -> sqlx::
     .await
 }
 
-/// An asset's EXIF row as `SyncAssetExifV1` needs it.
+/// An asset's EXIF row with its update id.
 #[derive(Debug, Clone, FromRow)]
 pub struct SyncedExif {
-    pub asset_id: Uuid,
-    pub make: Option<String>,
-    pub model: Option<String>,
-    pub lens_model: Option<String>,
-    pub exposure_time: Option<String>,
-    pub f_number: Option<f64>,
-    pub iso: Option<i32>,
-    pub focal_length: Option<f64>,
-    pub date_time_original: Option<DateTime<Utc>>,
-    pub modify_date: Option<DateTime<Utc>>,
-    pub time_zone: Option<String>,
-    pub latitude: Option<f64>,
-    pub longitude: Option<f64>,
-    pub city: Option<String>,
-    pub state: Option<String>,
-    pub country: Option<String>,
-    pub orientation: Option<String>,
-    pub exif_image_width: Option<i32>,
-    pub exif_image_height: Option<i32>,
-    pub file_size_in_byte: Option<i64>,
-    pub description: Option<String>,
-    pub projection_type: Option<String>,
-    pub rating: Option<i32>,
-    pub fps: Option<f64>,
+    #[sqlx(flatten)]
+    pub exif: Exif,
     pub update_id: Uuid,
 }
 
 pub async fn exifs(pool: &PgPool, owner: Uuid, window: Window) -> sqlx::Result<Vec<SyncedExif>> {
-    sqlx::query_as(
-        "SELECT e.asset_id, e.make, e.model, e.lens_model, e.exposure_time, e.f_number, e.iso, e.focal_length,
-                e.date_time_original, e.modify_date, e.time_zone, e.latitude, e.longitude, e.city, e.state, e.country,
-                e.orientation, e.exif_image_width, e.exif_image_height, e.file_size_in_byte, e.description,
-                e.projection_type, e.rating, e.fps, e.update_id
+    let sql = format!(
+        "SELECT {EXIF_COLUMNS}, e.update_id
          FROM exif e JOIN assets a ON a.id = e.asset_id
          WHERE a.owner_id = $1 AND ($2::uuid IS NULL OR e.update_id > $2) AND e.update_id < $3
-         ORDER BY e.update_id LIMIT $4",
-    )
-    .bind(owner)
-    .bind(window.after)
-    .bind(window.before)
-    .bind(PAGE)
-    .fetch_all(pool)
-    .await
+         ORDER BY e.update_id LIMIT $4"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(owner)
+        .bind(window.after)
+        .bind(window.before)
+        .bind(PAGE)
+        .fetch_all(pool)
+        .await
 }

@@ -154,3 +154,35 @@ pub async fn set_avatar_color(pool: &PgPool, id: Uuid, color: &str) -> sqlx::Res
         .await?;
     Ok(())
 }
+
+/// Marks a user deleted and ends their sessions and API keys; their library stays until a
+/// deletion for good. Returns the user as deleted, or `None` when there is no such active user.
+pub async fn soft_delete(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<User>> {
+    let mut tx = pool.begin().await?;
+    let sql = format!(
+        "UPDATE users SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING {COLUMNS}"
+    );
+    let user: Option<User> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *tx).await?;
+    if user.is_some() {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM api_keys WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// Removes a user and everything they own from the database; returns the storage keys of their
+/// files for the caller to delete once the rows are gone.
+pub async fn delete_for_good(pool: &PgPool, id: Uuid) -> sqlx::Result<Vec<String>> {
+    let mut tx = pool.begin().await?;
+    let keys: Vec<String> = sqlx::query_scalar(
+        "SELECT original_path FROM assets WHERE owner_id = $1
+         UNION ALL SELECT f.path FROM asset_files f JOIN assets a ON a.id = f.asset_id WHERE a.owner_id = $1",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM users WHERE id = $1").bind(id).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(keys)
+}

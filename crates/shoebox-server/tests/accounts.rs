@@ -184,3 +184,46 @@ async fn password_change_needs_the_old_password() {
     assert_eq!(change(PASSWORD, "a new password").await.unwrap().status(), StatusCode::OK);
     server.login("admin@example.com", "a new password").await;
 }
+
+#[tokio::test]
+async fn deleting_a_user_ends_their_access_and_force_removes_their_library() {
+    let server = TestServer::start().await;
+    let admin = server.admin().await;
+    let keep = server.user(&admin, "keep@example.com").await;
+    let gone = server.user(&admin, "gone@example.com").await;
+    server.upload_new(&keep, "keep.jpg", common::jpeg(1), "2024-01-01T00:00:00.000Z").await;
+    server.upload_new(&gone, "gone.jpg", common::jpeg(2), "2024-01-01T00:00:00.000Z").await;
+    assert_eq!(server.stored_originals().len(), 2);
+    let users: Value = server.get(&admin, "/admin/users").await.json().await.unwrap();
+    let id_of = |email: &str| users.as_array().unwrap().iter().find(|u| u["email"] == email).unwrap()["id"].clone();
+    let (keep_id, gone_id) = (id_of("keep@example.com"), id_of("gone@example.com"));
+    let admin_id: Value = server.get(&admin, "/users/me").await.json::<Value>().await.unwrap()["id"].clone();
+
+    // Only admins delete, never themselves, and a bad id is a JSON error.
+    let delete = |token: &str, id: &Value, body: Value| {
+        server
+            .http
+            .delete(server.api(&format!("/admin/users/{}", id.as_str().unwrap())))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    expect_error(delete(&keep, &gone_id, json!({})).await.unwrap(), StatusCode::FORBIDDEN).await;
+    expect_error(delete(&admin, &admin_id, json!({})).await.unwrap(), StatusCode::BAD_REQUEST).await;
+    expect_error(server.get(&admin, "/admin/users/not-a-uuid").await, StatusCode::BAD_REQUEST).await;
+
+    // A plain delete ends the user's sessions at once and keeps their files.
+    let response = delete(&admin, &keep_id, json!({})).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.json::<Value>().await.unwrap()["status"], "deleted");
+    expect_error(server.get(&keep, "/users/me").await, StatusCode::UNAUTHORIZED).await;
+    assert_eq!(server.stored_originals().len(), 2);
+    expect_error(delete(&admin, &keep_id, json!({})).await.unwrap(), StatusCode::NOT_FOUND).await;
+
+    // With force the library goes too.
+    assert_eq!(delete(&admin, &gone_id, json!({ "force": true })).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(server.stored_originals().len(), 1);
+    assert_eq!(server.asset_rows().await, 1);
+    let listed: Value = server.get(&admin, "/admin/users").await.json().await.unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1, "only the admin is left");
+}

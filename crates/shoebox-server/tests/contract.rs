@@ -92,6 +92,11 @@ async fn immich_clients_endpoints_match_the_openapi_document() {
         "/admin/users",
         Some(json!({ "email": "b@example.com", "name": "B", "password": "another good password" }))
     );
+    let other = call!(GET, "/admin/users", "/admin/users");
+    let other_id = other.as_array().unwrap().iter().find(|u| u["email"] == "b@example.com").unwrap()["id"].clone();
+    let other_id = other_id.as_str().unwrap().to_owned();
+    call!(GET, "/admin/users/{id}", format!("/admin/users/{other_id}"));
+    call!(DELETE, "/admin/users/{id}", format!("/admin/users/{other_id}"), Some(json!({ "force": true })));
     let key = call!(POST, "/api-keys", "/api-keys", Some(json!({ "name": "cli", "permissions": ["all"] })));
     let me = server
         .http
@@ -128,7 +133,19 @@ async fn immich_clients_endpoints_match_the_openapi_document() {
     )
     .await;
     let asset = uploaded["id"].as_str().unwrap_or_default().to_owned();
-    call!(GET, "/assets/{id}", format!("/assets/{asset}"));
+    // What the metadata step writes, so the asset's exifInfo and the map have something to show.
+    sqlx::query(
+        "INSERT INTO exif (asset_id, make, model, f_number, iso, latitude, longitude, city, country, date_time_original)
+         VALUES ($1::uuid, 'Canon', 'EOS 5D', 2.8, 400, 55.04, 8.46, 'List', 'Germany', now())",
+    )
+    .bind(&asset)
+    .execute(&server.ctx.db)
+    .await
+    .unwrap();
+    let read = call!(GET, "/assets/{id}", format!("/assets/{asset}"));
+    assert_eq!(read["exifInfo"]["make"], "Canon", "{read}");
+    let markers = call!(GET, "/map/markers", "/map/markers");
+    assert_eq!(markers[0]["city"], "List", "{markers}");
     call!(GET, "/assets/statistics", "/assets/statistics");
     call!(GET, "/timeline/buckets", "/timeline/buckets");
     call!(GET, "/timeline/bucket", "/timeline/bucket?timeBucket=2024-05-01");

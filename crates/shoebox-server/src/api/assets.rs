@@ -13,7 +13,7 @@ use shoebox_db::assets::{self, AssetUpdate, Purge};
 use shoebox_db::stats::{self, AssetCountFilter};
 use uuid::Uuid;
 
-use crate::api::dto::AssetResponse;
+use crate::api::dto::{self, AssetResponse};
 use crate::auth::Auth;
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult};
@@ -141,7 +141,9 @@ async fn statistics(
 async fn read(State(ctx): State<ApiContext>, auth: Auth, Path(id): Path<Uuid>) -> ApiResult<Json<AssetResponse>> {
     auth.require("asset.read")?;
     let asset = assets::get(&ctx.db, auth.user.id, id).await?.ok_or_else(|| ApiError::not_found("Asset"))?;
-    Ok(Json(AssetResponse::from(&asset)))
+    let mut response = AssetResponse::from(&asset);
+    response.exif_info = shoebox_db::exif::get(&ctx.db, auth.user.id, id).await?.as_ref().map(dto::exif_info);
+    Ok(Json(response))
 }
 
 /// The fields of Immich's `UpdateAssetDto` that Shoebox applies; others are ignored.

@@ -3,6 +3,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use shoebox_db::assets::Asset;
+use shoebox_db::exif::Exif;
 use shoebox_db::users::User;
 use uuid::Uuid;
 
@@ -102,6 +103,9 @@ pub struct AssetResponse {
     pub live_photo_video_id: Option<Uuid>,
     pub duplicate_id: Option<Uuid>,
     pub resized: bool,
+    /// `ExifResponseDto`: only on single-asset reads, once the metadata step has run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exif_info: Option<serde_json::Value>,
 }
 
 impl From<&Asset> for AssetResponse {
@@ -134,6 +138,35 @@ impl From<&Asset> for AssetResponse {
             live_photo_video_id: asset.live_photo_video_id,
             duplicate_id: asset.duplicate_id,
             resized: asset.thumbhash.is_some(),
+            exif_info: None,
         }
     }
+}
+
+/// `ExifResponseDto`.
+pub fn exif_info(exif: &Exif) -> serde_json::Value {
+    serde_json::json!({
+        "make": exif.make,
+        "model": exif.model,
+        "lensModel": exif.lens_model,
+        "exposureTime": exif.exposure_time,
+        "fNumber": exif.f_number,
+        "iso": exif.iso,
+        "focalLength": exif.focal_length,
+        "dateTimeOriginal": exif.date_time_original.map(iso),
+        "modifyDate": exif.modify_date.map(iso),
+        "timeZone": exif.time_zone,
+        "latitude": exif.latitude,
+        "longitude": exif.longitude,
+        "city": exif.city,
+        "state": exif.state,
+        "country": exif.country,
+        "orientation": exif.orientation,
+        "exifImageWidth": exif.exif_image_width,
+        "exifImageHeight": exif.exif_image_height,
+        "fileSizeInByte": exif.file_size_in_byte,
+        "description": exif.description,
+        "projectionType": exif.projection_type,
+        "rating": exif.rating.filter(|r| (1..=5).contains(r)),
+    })
 }

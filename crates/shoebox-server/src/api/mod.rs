@@ -9,6 +9,7 @@ pub mod duplicates;
 pub mod events;
 pub mod faces;
 pub mod jobs;
+pub mod map;
 pub mod media;
 pub mod people;
 pub mod preferences;
@@ -40,6 +41,7 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
         .merge(users::router())
         .merge(preferences::router())
         .merge(albums::router())
+        .merge(map::router())
         .merge(api_keys::router())
         .merge(assets::router())
         .merge(timeline::router())

@@ -8,16 +8,20 @@ use axum::routing::get;
 use serde::Deserialize;
 use shoebox_db::stats;
 use shoebox_db::users::{self, CreateUserError, NewUser};
+use uuid::Uuid;
 
 use crate::api::auth::check_email;
 use crate::api::dto::UserAdminResponse;
 use crate::auth::{Auth, password};
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::Json;
+use crate::extract::{Json, Path};
 
 pub fn router() -> Router<ApiContext> {
-    Router::new().route("/users/me", get(me)).route("/admin/users", get(list_users).post(create_user))
+    Router::new()
+        .route("/users/me", get(me))
+        .route("/admin/users", get(list_users).post(create_user))
+        .route("/admin/users/{id}", get(read_user).delete(delete_user))
 }
 
 async fn me(State(ctx): State<ApiContext>, auth: Auth) -> ApiResult<Json<UserAdminResponse>> {
@@ -80,4 +84,49 @@ async fn create_user(
         CreateUserError::Database(err) => err.into(),
     })?;
     Ok((StatusCode::CREATED, Json(UserAdminResponse::new(&user, 0))))
+}
+
+async fn read_user(
+    State(ctx): State<ApiContext>,
+    auth: Auth,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<UserAdminResponse>> {
+    auth.require_admin()?;
+    auth.require("adminUser.read")?;
+    let user = users::find_by_id(&ctx.db, id).await?.ok_or_else(|| ApiError::not_found("User"))?;
+    let usage = users::usage_bytes(&ctx.db, id).await?;
+    Ok(Json(UserAdminResponse::new(&user, usage)))
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct DeleteUser {
+    #[serde(default)]
+    force: bool,
+}
+
+/// Deletes a user: their sessions and keys end at once. With `force` their photos, videos and
+/// files go too; without it the library stays on disk (Immich would purge it after a delay).
+async fn delete_user(
+    State(ctx): State<ApiContext>,
+    auth: Auth,
+    Path(id): Path<Uuid>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<UserAdminResponse>> {
+    auth.require_admin()?;
+    auth.require("adminUser.delete")?;
+    let request: DeleteUser = if body.iter().all(u8::is_ascii_whitespace) {
+        DeleteUser::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|err| ApiError::bad_request(format!("invalid JSON body: {err}")))?
+    };
+    if id == auth.user.id {
+        return Err(ApiError::bad_request("You cannot delete your own account"));
+    }
+    let usage = users::usage_bytes(&ctx.db, id).await?;
+    let user = users::soft_delete(&ctx.db, id).await?.ok_or_else(|| ApiError::not_found("User"))?;
+    if request.force {
+        let keys = users::delete_for_good(&ctx.db, id).await?;
+        crate::api::assets::remove_files(&ctx, &keys).await;
+    }
+    Ok(Json(UserAdminResponse::new(&user, usage)))
 }

@@ -64,6 +64,7 @@ pub fn asset(row: &SyncedAsset) -> Value {
 }
 
 pub fn exif(row: &SyncedExif) -> Value {
+    let row = &row.exif;
     json!({
         "assetId": row.asset_id,
         "make": row.make,
