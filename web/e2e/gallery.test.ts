@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { admin, baseUrl, eventually, fixtures, launch, openPage, output, screenshot } from './harness';
+import { admin, baseUrl, eventually, fixtures, launch, openPage, output, screenshot, writeSolidPng } from './harness';
 
 const photos = ['obama.jpg', 'obama2.jpg', 'obama3.jpg', 'biden.jpg', 'starfish.jpg'];
 
@@ -176,17 +176,30 @@ describe('gallery', () => {
     await eventually('the timeline again', async () => (await tiles()) === 5);
   });
 
-  it('searches from the top bar and shows results in the grid', async () => {
-    await page.getByRole('searchbox', { name: 'Search your photos' }).fill('starfish');
+  it('finds a photo by describing it, from the top bar, with results in the grid', async () => {
+    // The test CLIP model knows colour words: a red picture must come first for "red".
+    const red = writeSolidPng(join(output, 'red-square.png'), [220, 30, 30]);
+    await page.getByTestId('upload-input').setInputFiles(red);
+    const uploads = page.getByRole('region', { name: 'Uploads' });
+    await eventually('the red upload', async () => (await uploads.locator('li[data-status="created"]').count()) >= 1);
+    await page.getByRole('button', { name: 'Close uploads' }).click();
+    const redId = await eventually('the red photo to be embedded', async () => {
+      const response = await context.request.post(`${baseUrl}/api/search/smart`, { data: { query: 'red', size: 10 } });
+      if (!response.ok()) return null;
+      const body = (await response.json()) as { assets: { items: { id: string; originalFileName: string }[] } };
+      const first = body.assets.items[0];
+      return first?.originalFileName === 'red-square.png' ? first.id : null;
+    }, 120_000);
+
+    await page.getByRole('searchbox', { name: 'Search your photos' }).fill('red');
     await page.keyboard.press('Enter');
-    await page.waitForURL(/\/search\?q=starfish/);
-    const count = await eventually('search results', async () => {
+    await page.waitForURL(/\/search\?q=red/);
+    await eventually('search results', async () => {
       const text = (await page.locator('.result-count').textContent()) ?? '';
-      const n = Number(text.split(' ')[0]);
-      return n > 0 ? n : null;
+      return Number(text.split(' ')[0]) > 0;
     });
-    expect(count).toBeGreaterThan(0);
-    await eventually('result thumbnails', async () => (await loadedTiles()) > 0);
+    await eventually('result thumbnails', async () => (await loadedTiles()) === (await tiles()));
+    expect(await page.locator('.tile').first().getAttribute('data-asset-id')).toBe(redId);
     await screenshot(page, 'search');
   });
 
@@ -226,7 +239,8 @@ describe('gallery', () => {
   it('lays the timeline out for a phone', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${baseUrl}/photos`);
-    await eventually('thumbnails on the phone', async () => (await loadedTiles()) === 5);
+    // The five photos and the red square from the search test.
+    await eventually('thumbnails on the phone', async () => (await loadedTiles()) === 6);
     const widths = await page.locator('.tile').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().right));
     for (const right of widths) expect(right).toBeLessThanOrEqual(390);
     await screenshot(page, 'timeline-phone');
