@@ -1,12 +1,12 @@
-//! What the metadata step read from a file: camera, exposure, dates, place.
+//! What the metadata step read from a file: camera, exposure, dates, place, video streams.
 
 use chrono::{DateTime, Utc};
 use sqlx::{FromRow, PgPool};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, FromRow)]
+/// A row of the `exif` table, as the metadata step writes it and the API reads it.
+#[derive(Debug, Clone, Default, FromRow)]
 pub struct Exif {
-    pub asset_id: Uuid,
     pub make: Option<String>,
     pub model: Option<String>,
     pub lens_model: Option<String>,
@@ -30,13 +30,14 @@ pub struct Exif {
     pub projection_type: Option<String>,
     pub rating: Option<i32>,
     pub fps: Option<f64>,
+    pub codec: Option<String>,
 }
 
 /// The columns of [`Exif`], for queries on `exif e`.
-pub(crate) const COLUMNS: &str = "e.asset_id, e.make, e.model, e.lens_model, e.exposure_time, e.f_number, e.iso, \
+pub(crate) const COLUMNS: &str = "e.make, e.model, e.lens_model, e.exposure_time, e.f_number, e.iso, \
     e.focal_length, e.date_time_original, e.modify_date, e.time_zone, e.latitude, e.longitude, e.city, e.state, \
     e.country, e.orientation, e.exif_image_width, e.exif_image_height, e.file_size_in_byte, e.description, \
-    e.projection_type, e.rating, e.fps";
+    e.projection_type, e.rating, e.fps, e.codec";
 
 /// The owner's asset's EXIF row, once the metadata step has written one.
 pub async fn get(pool: &PgPool, owner: Uuid, asset: Uuid) -> sqlx::Result<Option<Exif>> {

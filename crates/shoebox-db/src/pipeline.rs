@@ -8,6 +8,7 @@ use sqlx::{FromRow, PgPool};
 use uuid::Uuid;
 
 use crate::assets::{self, Asset};
+use crate::exif::Exif;
 
 /// An asset by id, whoever owns it.
 pub async fn asset(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<Asset>> {
@@ -22,35 +23,6 @@ pub async fn orientation(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<u16>> {
     Ok(stored.flatten().and_then(|o| o.parse().ok()))
 }
 
-/// EXIF and stream facts as stored in the `exif` table.
-#[derive(Debug, Clone, Default, FromRow)]
-pub struct ExifRecord {
-    pub make: Option<String>,
-    pub model: Option<String>,
-    pub lens_model: Option<String>,
-    pub exposure_time: Option<String>,
-    pub f_number: Option<f64>,
-    pub iso: Option<i32>,
-    pub focal_length: Option<f64>,
-    pub date_time_original: Option<DateTime<Utc>>,
-    pub modify_date: Option<DateTime<Utc>>,
-    pub time_zone: Option<String>,
-    pub latitude: Option<f64>,
-    pub longitude: Option<f64>,
-    pub city: Option<String>,
-    pub state: Option<String>,
-    pub country: Option<String>,
-    pub orientation: Option<String>,
-    pub exif_image_width: Option<i32>,
-    pub exif_image_height: Option<i32>,
-    pub file_size_in_byte: Option<i64>,
-    pub description: Option<String>,
-    pub projection_type: Option<String>,
-    pub rating: Option<i32>,
-    pub fps: Option<f64>,
-    pub codec: Option<String>,
-}
-
 /// What the metadata step learned about the asset itself.
 #[derive(Debug, Clone)]
 pub struct AssetFacts {
@@ -62,7 +34,7 @@ pub struct AssetFacts {
 }
 
 /// Stores the metadata step's results and marks the step done, in one transaction.
-pub async fn save_metadata(pool: &PgPool, id: Uuid, exif: &ExifRecord, facts: &AssetFacts) -> sqlx::Result<()> {
+pub async fn save_metadata(pool: &PgPool, id: Uuid, exif: &Exif, facts: &AssetFacts) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
     sqlx::query(
         "INSERT INTO exif (asset_id, make, model, lens_model, exposure_time, f_number, iso, focal_length,

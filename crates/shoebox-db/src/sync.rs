@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{FromRow, PgPool};
 use uuid::Uuid;
 
+use crate::assets::{Asset, COLUMNS as ASSET_COLUMNS, FROM as ASSET_FROM};
 use crate::exif::{COLUMNS as EXIF_COLUMNS, Exif};
 use crate::users::User;
 
@@ -106,46 +107,27 @@ pub async fn users(pool: &PgPool, only: Option<Uuid>, window: Window) -> sqlx::R
     .await
 }
 
-/// An asset as `SyncAssetV1` needs it.
+/// An asset with its update id, for `SyncAssetV1`.
 #[derive(Debug, Clone, FromRow)]
 pub struct SyncedAsset {
-    pub id: Uuid,
-    pub owner_id: Uuid,
-    pub library_id: Option<Uuid>,
-    pub checksum: Vec<u8>,
-    #[sqlx(rename = "type")]
-    pub asset_type: String,
-    pub original_file_name: String,
-    pub file_created_at: DateTime<Utc>,
-    pub file_modified_at: DateTime<Utc>,
-    pub local_date_time: DateTime<Utc>,
-    pub visibility: String,
-    pub is_favorite: bool,
-    pub width: Option<i32>,
-    pub height: Option<i32>,
-    pub duration_ms: Option<i64>,
-    pub thumbhash: Option<Vec<u8>>,
-    pub live_photo_video_id: Option<Uuid>,
-    pub created_at: DateTime<Utc>,
-    pub deleted_at: Option<DateTime<Utc>>,
+    #[sqlx(flatten)]
+    pub asset: Asset,
     pub update_id: Uuid,
 }
 
 pub async fn assets(pool: &PgPool, owner: Uuid, window: Window) -> sqlx::Result<Vec<SyncedAsset>> {
-    sqlx::query_as(
-        "SELECT id, owner_id, library_id, checksum, type, original_file_name, file_created_at, file_modified_at,
-                local_date_time, visibility, is_favorite, width, height, duration_ms, thumbhash, live_photo_video_id,
-                created_at, deleted_at, update_id
-         FROM assets
-         WHERE owner_id = $1 AND ($2::uuid IS NULL OR update_id > $2) AND update_id < $3
-         ORDER BY update_id LIMIT $4",
-    )
-    .bind(owner)
-    .bind(window.after)
-    .bind(window.before)
-    .bind(PAGE)
-    .fetch_all(pool)
-    .await
+    let sql = format!(
+        "SELECT {ASSET_COLUMNS}, a.update_id FROM {ASSET_FROM}
+         WHERE a.owner_id = $1 AND ($2::uuid IS NULL OR a.update_id > $2) AND a.update_id < $3
+         ORDER BY a.update_id LIMIT $4"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(owner)
+        .bind(window.after)
+        .bind(window.before)
+        .bind(PAGE)
+        .fetch_all(pool)
+        .await
 }
 
 /// An asset removed for good; `id` is the audit row's update id.
@@ -172,6 +154,7 @@ pub async fn asset_deletes(pool: &PgPool, owner: Uuid, window: Window) -> sqlx::
 /// An asset's EXIF row with its update id.
 #[derive(Debug, Clone, FromRow)]
 pub struct SyncedExif {
+    pub asset_id: Uuid,
     #[sqlx(flatten)]
     pub exif: Exif,
     pub update_id: Uuid,
@@ -179,7 +162,7 @@ pub struct SyncedExif {
 
 pub async fn exifs(pool: &PgPool, owner: Uuid, window: Window) -> sqlx::Result<Vec<SyncedExif>> {
     let sql = format!(
-        "SELECT {EXIF_COLUMNS}, e.update_id
+        "SELECT e.asset_id, {EXIF_COLUMNS}, e.update_id
          FROM exif e JOIN assets a ON a.id = e.asset_id
          WHERE a.owner_id = $1 AND ($2::uuid IS NULL OR e.update_id > $2) AND e.update_id < $3
          ORDER BY e.update_id LIMIT $4"

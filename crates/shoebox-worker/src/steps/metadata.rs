@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use shoebox_core::jobs::Queue;
 use shoebox_db::assets::Asset;
-use shoebox_db::pipeline::{AssetFacts, ExifRecord};
+use shoebox_db::exif::Exif;
+use shoebox_db::pipeline::AssetFacts;
 use shoebox_media::MediaMetadata;
 
 use super::{StepError, blocking, original_path};
@@ -37,8 +38,8 @@ pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<(), StepError> {
     Ok(())
 }
 
-fn exif_record(meta: &MediaMetadata, file_size: i64) -> ExifRecord {
-    ExifRecord {
+fn exif_record(meta: &MediaMetadata, file_size: i64) -> Exif {
+    Exif {
         make: meta.make.clone(),
         model: meta.model.clone(),
         lens_model: meta.lens_model.clone(),
@@ -60,7 +61,7 @@ fn exif_record(meta: &MediaMetadata, file_size: i64) -> ExifRecord {
         rating: meta.rating,
         fps: meta.fps,
         codec: meta.video_codec.clone(),
-        ..ExifRecord::default()
+        ..Exif::default()
     }
 }
 

@@ -6,25 +6,25 @@ use shoebox_db::sync::{SyncedAsset, SyncedExif, SyncedUser};
 
 use crate::api::dto::{duration_string, iso};
 
+/// `SyncAuthUserV1`: the caller's own user, with what only they may see.
 pub fn auth_user(row: &SyncedUser) -> Value {
     let user = &row.user;
-    json!({
-        "id": user.id,
-        "name": user.name,
-        "email": user.email,
-        "avatarColor": user.avatar_color,
-        "deletedAt": user.deleted_at.map(iso),
-        "hasProfileImage": false,
+    let mut data = self::user(row);
+    let extra = json!({
         "isAdmin": user.is_admin,
         "oauthId": "",
         "pinCode": null,
-        "profileChangedAt": iso(user.profile_changed_at),
         "quotaSizeInBytes": user.quota_size_bytes,
         "quotaUsageInBytes": row.usage_bytes,
         "storageLabel": user.storage_label,
-    })
+    });
+    if let (Some(data), Value::Object(extra)) = (data.as_object_mut(), extra) {
+        data.extend(extra);
+    }
+    data
 }
 
+/// `SyncUserV1`.
 pub fn user(row: &SyncedUser) -> Value {
     let user = &row.user;
     json!({
@@ -38,7 +38,8 @@ pub fn user(row: &SyncedUser) -> Value {
     })
 }
 
-pub fn asset(row: &SyncedAsset) -> Value {
+pub fn asset(synced: &SyncedAsset) -> Value {
+    let row = &synced.asset;
     json!({
         "id": row.id,
         "ownerId": row.owner_id,
@@ -63,10 +64,10 @@ pub fn asset(row: &SyncedAsset) -> Value {
     })
 }
 
-pub fn exif(row: &SyncedExif) -> Value {
-    let row = &row.exif;
+pub fn exif(synced: &SyncedExif) -> Value {
+    let row = &synced.exif;
     json!({
-        "assetId": row.asset_id,
+        "assetId": synced.asset_id,
         "make": row.make,
         "model": row.model,
         "lensModel": row.lens_model,
