@@ -155,82 +155,65 @@ impl Producer {
     }
 
     async fn run_types(&self) -> anyhow::Result<()> {
-        if self.wants("AuthUsersV1") && !self.users("AuthUserV1", Some(self.user)).await? {
+        let (db, user) = (&self.db, self.user);
+        if self.wants("AuthUsersV1")
+            && !self
+                .entity("AuthUserV1", |w| sync::users(db, Some(user), w), |r| r.update_id, entities::auth_user)
+                .await?
+        {
             return Ok(());
         }
-        if self.wants("UsersV1") && !self.users("UserV1", None).await? {
+        if self.wants("UsersV1")
+            && !self.entity("UserV1", |w| sync::users(db, None, w), |r| r.update_id, entities::user).await?
+        {
             return Ok(());
         }
-        if self.wants("AssetsV1") && !(self.asset_deletes().await? && self.assets().await?) {
-            return Ok(());
+        if self.wants("AssetsV1") {
+            let deletes = self
+                .entity(
+                    "AssetDeleteV1",
+                    |w| sync::asset_deletes(db, user, w),
+                    |r| r.id,
+                    |r| json!({ "assetId": r.asset_id }),
+                )
+                .await?;
+            if !deletes
+                || !self.entity("AssetV1", |w| sync::assets(db, user, w), |r| r.update_id, entities::asset).await?
+            {
+                return Ok(());
+            }
         }
-        if self.wants("AssetExifsV1") && !self.exifs().await? {
+        if self.wants("AssetExifsV1")
+            && !self.entity("AssetExifV1", |w| sync::exifs(db, user, w), |r| r.update_id, entities::exif).await?
+        {
             return Ok(());
         }
         self.send("SyncCompleteV1", json!({}), self.bound).await;
         Ok(())
     }
 
-    async fn users(&self, entity: &str, only: Option<Uuid>) -> anyhow::Result<bool> {
+    /// Streams one entity type page by page from the session's checkpoint up to the bound.
+    /// Returns `false` once the client has gone away.
+    async fn entity<T, F>(
+        &self,
+        entity: &str,
+        fetch: impl Fn(Window) -> F,
+        update_id: fn(&T) -> Uuid,
+        data: fn(&T) -> Value,
+    ) -> anyhow::Result<bool>
+    where
+        F: Future<Output = sqlx::Result<Vec<T>>>,
+    {
         let mut window = self.window(entity);
         loop {
-            let rows = sync::users(&self.db, only, window).await?;
+            let rows = fetch(window).await?;
             for row in &rows {
-                let data = if only.is_some() { entities::auth_user(row) } else { entities::user(row) };
-                if !self.send(entity, data, row.update_id).await {
+                if !self.send(entity, data(row), update_id(row)).await {
                     return Ok(false);
                 }
             }
             match rows.last() {
-                Some(last) if rows.len() as i64 == PAGE => window.after = Some(last.update_id),
-                _ => return Ok(true),
-            }
-        }
-    }
-
-    async fn asset_deletes(&self) -> anyhow::Result<bool> {
-        let mut window = self.window("AssetDeleteV1");
-        loop {
-            let rows = sync::asset_deletes(&self.db, self.user, window).await?;
-            for row in &rows {
-                if !self.send("AssetDeleteV1", json!({ "assetId": row.asset_id }), row.id).await {
-                    return Ok(false);
-                }
-            }
-            match rows.last() {
-                Some(last) if rows.len() as i64 == PAGE => window.after = Some(last.id),
-                _ => return Ok(true),
-            }
-        }
-    }
-
-    async fn assets(&self) -> anyhow::Result<bool> {
-        let mut window = self.window("AssetV1");
-        loop {
-            let rows = sync::assets(&self.db, self.user, window).await?;
-            for row in &rows {
-                if !self.send("AssetV1", entities::asset(row), row.update_id).await {
-                    return Ok(false);
-                }
-            }
-            match rows.last() {
-                Some(last) if rows.len() as i64 == PAGE => window.after = Some(last.update_id),
-                _ => return Ok(true),
-            }
-        }
-    }
-
-    async fn exifs(&self) -> anyhow::Result<bool> {
-        let mut window = self.window("AssetExifV1");
-        loop {
-            let rows = sync::exifs(&self.db, self.user, window).await?;
-            for row in &rows {
-                if !self.send("AssetExifV1", entities::exif(row), row.update_id).await {
-                    return Ok(false);
-                }
-            }
-            match rows.last() {
-                Some(last) if rows.len() as i64 == PAGE => window.after = Some(last.update_id),
+                Some(last) if rows.len() as i64 == PAGE => window.after = Some(update_id(last)),
                 _ => return Ok(true),
             }
         }
