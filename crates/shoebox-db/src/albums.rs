@@ -139,13 +139,7 @@ pub async fn add_assets(
     ids: &[Uuid],
 ) -> sqlx::Result<Option<Vec<BulkOutcome>>> {
     let mut tx = pool.begin().await?;
-    // Lock the album row: concurrent adds of the same asset then resolve one by one.
-    let exists: Option<Uuid> = sqlx::query_scalar("SELECT id FROM albums WHERE owner_id = $1 AND id = $2 FOR UPDATE")
-        .bind(owner)
-        .bind(album)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if exists.is_none() {
+    if !lock_album(&mut tx, owner, album).await? {
         return Ok(None);
     }
     let outcomes = add_assets_in(&mut tx, owner, album, ids).await?;
@@ -159,11 +153,7 @@ async fn add_assets_in(
     album: Uuid,
     ids: &[Uuid],
 ) -> sqlx::Result<Vec<BulkOutcome>> {
-    let owned: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM assets WHERE owner_id = $1 AND id = ANY($2)")
-        .bind(owner)
-        .bind(ids)
-        .fetch_all(&mut *tx)
-        .await?;
+    let owned = owned_assets(&mut *tx, owner, ids).await?;
     let added: Vec<Uuid> = sqlx::query_scalar(
         "INSERT INTO album_assets (album_id, asset_id) SELECT $1, unnest($2::uuid[])
          ON CONFLICT DO NOTHING RETURNING asset_id",
@@ -195,19 +185,10 @@ pub async fn remove_assets(
     ids: &[Uuid],
 ) -> sqlx::Result<Option<Vec<BulkOutcome>>> {
     let mut tx = pool.begin().await?;
-    let exists: Option<Uuid> = sqlx::query_scalar("SELECT id FROM albums WHERE owner_id = $1 AND id = $2 FOR UPDATE")
-        .bind(owner)
-        .bind(album)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if exists.is_none() {
+    if !lock_album(&mut tx, owner, album).await? {
         return Ok(None);
     }
-    let owned: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM assets WHERE owner_id = $1 AND id = ANY($2)")
-        .bind(owner)
-        .bind(ids)
-        .fetch_all(&mut *tx)
-        .await?;
+    let owned = owned_assets(&mut *tx, owner, ids).await?;
     let removed: Vec<Uuid> =
         sqlx::query_scalar("DELETE FROM album_assets WHERE album_id = $1 AND asset_id = ANY($2) RETURNING asset_id")
             .bind(album)
@@ -230,6 +211,26 @@ pub async fn remove_assets(
     }
     tx.commit().await?;
     Ok(Some(outcomes(ids, &owned, &removed)))
+}
+
+/// Locks the owner's album row for the transaction, so concurrent changes to its assets resolve
+/// one by one; `false` when the owner has no such album.
+async fn lock_album(tx: &mut sqlx::PgConnection, owner: Uuid, album: Uuid) -> sqlx::Result<bool> {
+    let found: Option<Uuid> = sqlx::query_scalar("SELECT id FROM albums WHERE owner_id = $1 AND id = $2 FOR UPDATE")
+        .bind(owner)
+        .bind(album)
+        .fetch_optional(&mut *tx)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// Those of `ids` that are the owner's assets.
+async fn owned_assets(tx: &mut sqlx::PgConnection, owner: Uuid, ids: &[Uuid]) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar("SELECT id FROM assets WHERE owner_id = $1 AND id = ANY($2)")
+        .bind(owner)
+        .bind(ids)
+        .fetch_all(&mut *tx)
+        .await
 }
 
 fn outcomes(ids: &[Uuid], owned: &[Uuid], changed: &[Uuid]) -> Vec<BulkOutcome> {
