@@ -6,25 +6,11 @@ use common::{TestServer, expect_error, jpeg};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-async fn create_key(server: &TestServer, token: &str, permissions: &[&str]) -> (String, String) {
-    let response = server
-        .http
-        .post(server.api("/api-keys"))
-        .bearer_auth(token)
-        .json(&json!({ "name": "cli", "permissions": permissions }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let body: Value = response.json().await.unwrap();
-    (body["apiKey"]["id"].as_str().unwrap().to_owned(), body["secret"].as_str().unwrap().to_owned())
-}
-
 #[tokio::test]
 async fn a_key_authenticates_until_it_is_deleted() {
     let server = TestServer::start().await;
     let token = server.admin().await;
-    let (id, secret) = create_key(&server, &token, &["all"]).await;
+    let (id, secret) = server.api_key(&token, &["all"]).await;
 
     let me = server.http.get(server.api("/users/me")).header("x-api-key", &secret).send().await.unwrap();
     assert_eq!(me.status(), StatusCode::OK);
@@ -65,7 +51,7 @@ async fn a_key_authenticates_until_it_is_deleted() {
 async fn a_key_can_do_only_what_it_was_granted() {
     let server = TestServer::start().await;
     let token = server.admin().await;
-    let (_, read_only) = create_key(&server, &token, &["asset.read", "user.read"]).await;
+    let (_, read_only) = server.api_key(&token, &["asset.read", "user.read"]).await;
 
     let form = reqwest::multipart::Form::new()
         .part("assetData", reqwest::multipart::Part::bytes(jpeg(1)).file_name("a.jpg"))
@@ -95,7 +81,7 @@ async fn unknown_permissions_and_foreign_keys_are_refused() {
         .unwrap();
     assert!(expect_error(bad, StatusCode::BAD_REQUEST).await.contains("everything"));
 
-    let (admin_key, _) = create_key(&server, &admin, &["all"]).await;
+    let (admin_key, _) = server.api_key(&admin, &["all"]).await;
     let bob = server.user(&admin, "bob@example.com").await;
     let steal =
         server.http.delete(server.api(&format!("/api-keys/{admin_key}"))).bearer_auth(&bob).send().await.unwrap();

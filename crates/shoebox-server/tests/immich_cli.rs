@@ -45,18 +45,7 @@ fn png(seed: u8) -> Vec<u8> {
 async fn immich_cli_logs_in_reports_and_backs_up_a_folder_tree_with_albums() {
     let server = TestServer::start().await;
     let token = server.admin().await;
-    let key: Value = server
-        .http
-        .post(server.api("/api-keys"))
-        .bearer_auth(&token)
-        .json(&json!({ "name": "immich-cli", "permissions": ["all"] }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let key = key["secret"].as_str().unwrap().to_owned();
+    let (_, key) = server.api_key(&token, &["all"]).await;
     let config = tempfile::tempdir().unwrap();
     let config = config.path().to_owned();
     let url = server.url.clone();

@@ -33,21 +33,7 @@ async fn ml_endpoints_match_the_openapi_document() {
                 request = request.json(&body);
             }
             let response = request.send().await.unwrap();
-            let status = response.status().as_u16();
-            let text = response.text().await.unwrap();
-            let label = format!("{} {} ({path}) {status}", stringify!($method), $template);
-            match spec.response_schema($template, stringify!($method), status) {
-                None => {
-                    failures.push(format!("{label}: status not in the spec; body {text}"));
-                    Value::Null
-                }
-                Some(None) => Value::Null,
-                Some(Some(schema)) => {
-                    let body: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{label}: {e}: {text}"));
-                    failures.extend(spec.validate(&schema, &body).into_iter().map(|p| format!("{label}: {p}")));
-                    body
-                }
-            }
+            spec.check_response(&Method::$method, $template, response, &mut failures).await
         }};
     }
 

@@ -199,21 +199,11 @@ async fn sync_rejects_bad_requests_with_json_errors() {
     .await;
 
     // API keys have no session to keep sync state in.
-    let key: Value = server
-        .http
-        .post(server.api("/api-keys"))
-        .bearer_auth(&token)
-        .json(&json!({ "name": "cli", "permissions": ["all"] }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, key) = server.api_key(&token, &["all"]).await;
     let with_key = server
         .http
         .post(server.api("/sync/stream"))
-        .header("x-api-key", key["secret"].as_str().unwrap())
+        .header("x-api-key", &key)
         .json(&json!({ "types": ["AssetsV1"] }))
         .send()
         .await

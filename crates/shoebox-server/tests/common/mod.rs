@@ -111,6 +111,21 @@ impl TestServer {
         body["id"].as_str().unwrap().to_owned()
     }
 
+    /// Creates an API key with `permissions`; returns its id and secret.
+    pub async fn api_key(&self, token: &str, permissions: &[&str]) -> (String, String) {
+        let response = self
+            .http
+            .post(self.api("/api-keys"))
+            .bearer_auth(token)
+            .json(&json!({ "name": "cli", "permissions": permissions }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let body: Value = response.json().await.unwrap();
+        (body["apiKey"]["id"].as_str().unwrap().to_owned(), body["secret"].as_str().unwrap().to_owned())
+    }
+
     pub async fn get(&self, token: &str, path: &str) -> Response {
         self.http.get(self.api(path)).bearer_auth(token).send().await.unwrap()
     }

@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use reqwest::{Method, Response};
 use serde_json::Value;
 
 pub struct Spec {
@@ -23,6 +24,36 @@ impl Spec {
         let operation = self.document["paths"].get(template)?.get(method.to_ascii_lowercase())?;
         let response = operation["responses"].get(status.to_string())?;
         Some(response.pointer("/content/application~1json/schema").cloned())
+    }
+
+    /// Checks one response against the operation `method template`: its status must be listed,
+    /// and a JSON body must be JSON and match the schema. Problems go to `failures`; returns the
+    /// body (`null` when there is none to read).
+    pub async fn check_response(
+        &self,
+        method: &Method,
+        template: &str,
+        response: Response,
+        failures: &mut Vec<String>,
+    ) -> Value {
+        let status = response.status().as_u16();
+        let label = format!("{method} {template} ({})", response.url().path());
+        let content_type =
+            response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        let text = response.text().await.unwrap();
+        let Some(expected) = self.response_schema(template, method.as_str(), status) else {
+            failures.push(format!("{label}: status {status} is not in the spec; body {text}"));
+            return Value::Null;
+        };
+        let Some(schema) = expected else { return Value::Null };
+        if !content_type.starts_with("application/json") {
+            failures.push(format!("{label}: content-type {content_type:?} is not JSON"));
+            return Value::Null;
+        }
+        let body: Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{label}: body is not JSON ({e}): {text}"));
+        failures.extend(self.validate(&schema, &body).into_iter().map(|problem| format!("{label}: {problem}")));
+        body
     }
 
     /// Every way `value` breaks `schema`, as readable lines.
