@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { Album } from '../api/types';
 import { Dialog } from './Dialog';
+import { errorMessage } from '../lib/format';
 
 export function AlbumPicker({ onPick, onCancel }: { onPick(albumId: string): void; onCancel(): void }) {
   const [albums, setAlbums] = useState<Album[] | null>(null);
@@ -18,7 +19,7 @@ export function AlbumPicker({ onPick, onCancel }: { onPick(albumId: string): voi
       const album = await api.post<Album>('/albums', { albumName: name.trim() });
       onPick(album.id);
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
     }
   };
 

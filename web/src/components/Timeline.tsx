@@ -13,6 +13,7 @@ import { Tile } from './Tile';
 import { Scrubber } from './Scrubber';
 import { SelectionBar } from './SelectionBar';
 import { Viewer } from './Viewer';
+import { errorMessage } from '../lib/format';
 
 interface TimelineProps {
   source: AssetSource;
@@ -145,7 +146,7 @@ export function Timeline({ source, actions, albumId, leaves, live = false, empty
         if (action !== 'download') setSelection(emptySelection);
         setMessage(null);
       } catch (err) {
-        setMessage(err instanceof Error ? err.message : String(err));
+        setMessage(errorMessage(err));
       }
     },
     [selection, albumId, applied],

@@ -11,6 +11,7 @@ import { placeholderUrl } from '../lib/thumbhash';
 import type { TimelineAsset } from '../lib/timeline';
 import { InfoPanel } from './InfoPanel';
 import { Icon } from './Icon';
+import { errorMessage } from '../lib/format';
 
 interface ViewerProps {
   assets: TimelineAsset[];
@@ -83,7 +84,7 @@ export function Viewer({ assets, index, onShow, onClose, onApplied }: ViewerProp
       setFavorite(next);
       onApplied(next ? 'favorite' : 'unfavorite', [current.id]);
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
     }
   }, [current, favorite, onApplied]);
 
@@ -99,7 +100,7 @@ export function Viewer({ assets, index, onShow, onClose, onApplied }: ViewerProp
       if (neighbour) onShow(neighbour.id);
       else onClose();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
     }
   }, [current, assets, index, onApplied, onClose, onShow]);
 

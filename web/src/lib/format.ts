@@ -14,3 +14,8 @@ export function formatBytes(bytes: number): string {
 export function formatCount(n: number): string {
   return new Intl.NumberFormat().format(n);
 }
+
+/** The message to show for a caught error, whatever was thrown. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

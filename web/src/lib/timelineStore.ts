@@ -12,6 +12,7 @@ import {
   type GridMetrics,
   type TimelineAsset,
 } from './timeline';
+import { errorMessage } from './format';
 
 /** Where the grid's assets come from: the server's buckets, or a list that arrived whole. */
 export interface AssetSource {
@@ -116,7 +117,7 @@ export class TimelineStore {
       }));
       this.error = null;
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = errorMessage(err);
     }
     this.ready = true;
     this.relayout();
@@ -216,7 +217,7 @@ export class TimelineStore {
       assets = await this.source.bucket(month.key);
     } catch (err) {
       month.loading = false;
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = errorMessage(err);
       this.emit();
       return;
     }

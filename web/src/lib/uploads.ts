@@ -3,6 +3,7 @@
  * duplicate or failed. Framework-free; the UI subscribes. Lives for the whole page, so
  * uploads continue while the user browses.
  */
+import { errorMessage } from './format';
 
 export type UploadStatus = 'waiting' | 'uploading' | 'created' | 'duplicate' | 'failed';
 
@@ -112,7 +113,7 @@ export class UploadQueue {
             this.onUploaded(this.items.find((i) => i.key === next.key)!);
           },
           (err: unknown) =>
-            this.update(next.key, { status: 'failed', error: err instanceof Error ? err.message : String(err) }),
+            this.update(next.key, { status: 'failed', error: errorMessage(err) }),
         )
         .finally(() => {
           this.files.delete(next.key);

@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { QueueStatus, ServerStatistics, User } from '../api/types';
-import { formatBytes, formatCount } from '../lib/format';
+import { errorMessage, formatBytes, formatCount } from '../lib/format';
 
 const queueTitles: Record<string, string> = {
   thumbnailGeneration: 'Thumbnails',
@@ -28,7 +28,7 @@ function Jobs() {
       await api.put(`/jobs/${name}`, { force: false, ...body });
       void load();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
     }
   };
   return (
@@ -115,7 +115,7 @@ function Users() {
       setError(null);
       void load();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
     }
   };
   const remove = async (user: User) => {
@@ -124,7 +124,7 @@ function Users() {
       await api.del(`/admin/users/${user.id}`, {});
       void load();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
     }
   };
   const field = (name: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement>) => setForm((f) => ({ ...f, [name]: e.target.value }));

@@ -7,6 +7,7 @@ import type { Album } from '../api/types';
 import { Timeline } from '../components/Timeline';
 import type { Action } from '../lib/actions';
 import { Icon } from '../components/Icon';
+import { errorMessage } from '../lib/format';
 
 const actions: Action[] = ['favorite', 'download', 'removeFromAlbum', 'trash'];
 
@@ -25,7 +26,7 @@ export function AlbumPage() {
     try {
       setAlbum(await api.patch<Album>(`/albums/${id}`, { albumName }));
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
     }
   };
 
@@ -35,7 +36,7 @@ export function AlbumPage() {
       await api.del(`/albums/${id}`);
       navigate('/albums');
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
     }
   };
 

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { api, media } from '../api/client';
 import type { Album } from '../api/types';
+import { errorMessage } from '../lib/format';
 
 export function AlbumsPage() {
   const [albums, setAlbums] = useState<Album[] | null>(null);
@@ -20,7 +21,7 @@ export function AlbumsPage() {
       const album = await api.post<Album>('/albums', { albumName: name.trim() });
       navigate(`/albums/${album.id}`);
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
     }
   };
 

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import { useAuth } from '../state/auth';
+import { errorMessage } from '../lib/format';
 
 export function LoginPage() {
   const { login, signUp } = useAuth();
@@ -29,7 +30,7 @@ export function LoginPage() {
       if (mode === 'signup') await signUp(name, email, password);
       else await login(email, password);
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
     } finally {
       setBusy(false);
     }

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, media } from '../api/client';
 import type { PeopleResponse, Person } from '../api/types';
+import { errorMessage } from '../lib/format';
 
 export function PeoplePage() {
   const [people, setPeople] = useState<Person[] | null>(null);
@@ -23,7 +24,7 @@ export function PeoplePage() {
       await api.put(`/people/${person.id}`, change);
       setPeople((list) => list?.map((p) => (p.id === person.id ? { ...p, ...change } : p)) ?? null);
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
     }
   };
 
@@ -34,7 +35,7 @@ export function PeoplePage() {
       setMerging(null);
       load();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
     }
   };
 

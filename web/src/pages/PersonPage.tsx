@@ -9,6 +9,7 @@ import { Timeline } from '../components/Timeline';
 import { staticSource, type AssetSource } from '../lib/timelineStore';
 import type { Action } from '../lib/actions';
 import { Icon } from '../components/Icon';
+import { errorMessage } from '../lib/format';
 
 const actions: Action[] = ['favorite', 'album', 'download', 'archive', 'trash'];
 
@@ -40,7 +41,7 @@ export function PersonPage() {
     try {
       setPerson(await api.put<Person>(`/people/${id}`, { name }));
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
     }
   };
 

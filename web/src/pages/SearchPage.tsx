@@ -11,6 +11,7 @@ import { Timeline } from '../components/Timeline';
 import { staticSource } from '../lib/timelineStore';
 import { searchBody, type SearchFilters } from '../lib/search';
 import type { Action } from '../lib/actions';
+import { errorMessage } from '../lib/format';
 
 const actions: Action[] = ['favorite', 'album', 'download', 'archive', 'trash'];
 
@@ -60,7 +61,7 @@ export function SearchPage() {
         setNote(
           isMissing(err)
             ? 'Smart search is not available on this server; matching file names instead.'
-            : `Smart search failed (${err instanceof Error ? err.message : String(err)}); matching file names instead.`,
+            : `Smart search failed (${errorMessage(err)}); matching file names instead.`,
         );
         const { body: fallback } = searchBody({ ...current, q: undefined, fileName: current.q });
         return api.post<SearchResponse>('/search/metadata', fallback);

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { ApiKey } from '../api/types';
 import { useStoredSetting, type Theme } from '../state/settings';
+import { errorMessage } from '../lib/format';
 
 function PasswordForm() {
   const [password, setPassword] = useState('');
@@ -16,7 +17,7 @@ function PasswordForm() {
       setPassword('');
       setNewPassword('');
     } catch (err) {
-      setStatus({ ok: false, text: err instanceof Error ? err.message : String(err) });
+      setStatus({ ok: false, text: errorMessage(err) });
     }
   };
   return (
@@ -51,7 +52,7 @@ function ApiKeys() {
       setName('');
       void load();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
     }
   };
   const remove = async (id: string) => {

@@ -4,6 +4,7 @@ import { api } from '../api/client';
 import { timelineSource } from '../api/sources';
 import { Timeline } from '../components/Timeline';
 import type { Action } from '../lib/actions';
+import { errorMessage } from '../lib/format';
 
 const actions: Action[] = ['restore', 'deleteForever'];
 
@@ -20,7 +21,7 @@ export function TrashPage() {
       setGeneration((g) => g + 1);
       setError(null);
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
     }
   };
 
