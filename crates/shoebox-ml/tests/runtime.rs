@@ -1,6 +1,7 @@
-//! Start-up errors when ONNX Runtime is missing. One test only: the runtime is loaded once per
-//! process, so the failures must come before the successful load.
+//! Start-up errors when ONNX Runtime is missing. One test in its own binary: the runtime is loaded
+//! once per process, so the failures must come before any other test's successful load.
 
+#[path = "integration/common/mod.rs"]
 mod common;
 
 use shoebox_ml::{ClipVisual, MlError};

@@ -1,7 +1,7 @@
 //! Uploads: stored once per owner however they arrive, handed back byte for byte, queued for
 //! the worker, and never half-stored.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

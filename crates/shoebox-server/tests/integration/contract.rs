@@ -2,9 +2,8 @@
 //! every endpoint real Immich clients call answers with a status the spec lists and a JSON body
 //! that has every required field, with the spec's types, formats and enums.
 
-mod common;
-#[path = "spec/openapi.rs"]
-mod openapi;
+use crate::common;
+use crate::openapi;
 
 use common::{TestServer, jpeg};
 use reqwest::multipart::{Form, Part};

@@ -1,6 +1,6 @@
 //! Upload → metadata → thumbnails → video, end to end through real worker processes.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

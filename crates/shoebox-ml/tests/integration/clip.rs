@@ -1,7 +1,7 @@
 //! CLIP with the test model from deploy/local/clip-test-model: colour words and photos of that
 //! colour share directions, so text search results are checkable.
 
-mod common;
+use crate::common;
 
 use image::{Rgb, RgbImage};
 use shoebox_ml::{ClipTextual, ClipVisual, MlError, cosine_similarity};

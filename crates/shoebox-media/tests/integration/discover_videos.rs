@@ -1,6 +1,6 @@
 //! Metadata of real and generated clips, compared with what ffprobe reports.
 
-mod common;
+use crate::common;
 
 use common::{assert_close, fixture};
 use shoebox_media::{discover, needs_transcode};

@@ -1,7 +1,7 @@
 //! The Immich mobile app's path: log in with email and password, read the sync stream, back up
 //! a photo with a base64 checksum, see it in the stream, ack it, and see nothing new after.
 
-mod common;
+use crate::common;
 
 use base64::Engine;
 use common::{PASSWORD, TestServer, expect_error, jpeg};

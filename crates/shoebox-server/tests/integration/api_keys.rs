@@ -1,6 +1,6 @@
 //! API keys: created with a secret shown once, used through `x-api-key`, limited by permissions.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, expect_error, jpeg};
 use reqwest::StatusCode;

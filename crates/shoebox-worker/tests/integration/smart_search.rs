@@ -2,7 +2,7 @@
 //! worker processes running the test CLIP model on ONNX Runtime, and the server answers searches
 //! through the same model's text tower.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

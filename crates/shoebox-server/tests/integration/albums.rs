@@ -1,7 +1,7 @@
 //! Albums as the Immich CLI and the gallery use them: create, find by name, add and remove
 //! assets with per-id results, and nothing visible to other users.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, expect_error, jpeg};
 use reqwest::StatusCode;

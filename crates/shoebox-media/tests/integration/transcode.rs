@@ -1,7 +1,7 @@
 //! Web copies of real and generated clips: H.264 + AAC in MP4, short side capped, upright, as
 //! long as the original; damaged input fails cleanly.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

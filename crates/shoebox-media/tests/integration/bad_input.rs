@@ -1,6 +1,6 @@
 //! Damaged, empty, mislabelled and oversized files fail with the right error, never a panic.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 

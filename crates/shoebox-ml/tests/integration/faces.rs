@@ -1,7 +1,7 @@
 //! Face detection and recognition with the real SCRFD-500M and MobileFaceNet ArcFace models
 //! (buffalo_s layout from deploy/local/clip-test-model) on real photos.
 
-mod common;
+use crate::common;
 
 use image::RgbImage;
 use shoebox_ml::{DetectedFace, FaceDetector, FaceRecognizer, cosine_similarity};

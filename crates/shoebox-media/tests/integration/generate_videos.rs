@@ -1,6 +1,6 @@
 //! Poster-frame previews of real and generated clips.
 
-mod common;
+use crate::common;
 
 use common::{expect_err, fixture, is_jpeg, is_webp};
 use shoebox_media::{Limits, ThumbnailSettings, generate_video};

@@ -1,6 +1,6 @@
 //! Metadata of real photos, compared with what exiftool reports for the same files.
 
-mod common;
+use crate::common;
 
 use chrono::{FixedOffset, NaiveDate};
 use common::{assert_close, fixture};

@@ -3,9 +3,8 @@
 //! the spec says. Faces and a duplicate group are written through the repositories the worker
 //! uses, so no model is needed here.
 
-mod common;
-#[path = "spec/openapi.rs"]
-mod openapi;
+use crate::common;
+use crate::openapi;
 
 use common::{TestServer, jpeg};
 use reqwest::Method;

@@ -1,6 +1,6 @@
 //! The timeline in Immich's shape, favorites and archive, the trash, and derived files.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, expect_error, jpeg};
 use reqwest::StatusCode;

@@ -1,7 +1,7 @@
 //! The machine-learning endpoints' answers to bad and foreign input: people, faces, search and
 //! duplicates. (Results with real models are tested end to end in shoebox-worker's tests.)
 
-mod common;
+use crate::common;
 
 use common::{TestServer, expect_error, jpeg};
 use reqwest::StatusCode;

@@ -1,6 +1,6 @@
 //! Sign-up, login, logout, sessions in every form Immich clients send them, and admin users.
 
-mod common;
+use crate::common;
 
 use common::{PASSWORD, TestServer, expect_error};
 use reqwest::StatusCode;

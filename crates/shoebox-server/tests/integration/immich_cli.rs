@@ -1,7 +1,7 @@
 //! The real Immich CLI (`@immich/cli` 3.2.2 from npm, run by Node 22) backing up to Shoebox.
 //! `deploy/local/test` installs it and sets SHOEBOX_TEST_IMMICH_CLI to its wrapper script.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

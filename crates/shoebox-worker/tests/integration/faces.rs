@@ -2,7 +2,7 @@
 //! one person, a group photo gives one face per person with its box, and people can be renamed,
 //! merged and re-clustered through the API.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! Previews, thumbnails and thumbhashes of real photos and of a synthetic photo with EXIF
 //! orientation 6.
 
-mod common;
+use crate::common;
 
 use common::{fixture, is_jpeg, is_webp};
 use image::{Rgb, RgbImage};

@@ -1,0 +1,16 @@
+//! shoebox-server's integration tests, one binary so they link once: each module is one area.
+
+mod common;
+#[path = "spec/openapi.rs"]
+mod openapi;
+
+mod accounts;
+mod albums;
+mod api_keys;
+mod contract;
+mod immich_cli;
+mod ml_api;
+mod ml_contract;
+mod mobile_sync;
+mod timeline;
+mod upload;

@@ -1,0 +1,7 @@
+//! shoebox-worker's integration tests, one binary so they link once: each module is one area.
+
+mod common;
+
+mod faces;
+mod pipeline;
+mod smart_search;
