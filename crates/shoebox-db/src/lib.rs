@@ -5,6 +5,7 @@
 pub mod albums;
 pub mod api_keys;
 pub mod assets;
+pub mod downloads;
 pub mod duplicates;
 pub mod exif;
 pub mod faces;

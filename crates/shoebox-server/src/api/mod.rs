@@ -4,6 +4,7 @@ pub mod albums;
 pub mod api_keys;
 pub mod assets;
 pub mod auth;
+pub mod download;
 pub mod dto;
 pub mod duplicates;
 pub mod events;
@@ -51,6 +52,7 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
         .merge(people::router())
         .merge(faces::router())
         .merge(duplicates::router())
+        .merge(download::info_router())
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, ctx.config.request_timeout))
         .layer(CompressionLayer::new());
@@ -58,6 +60,7 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
     let streaming = Router::new()
         .merge(assets::upload_router(ctx.config.max_upload_bytes))
         .merge(media::router())
+        .merge(download::archive_router())
         .merge(events::router())
         .merge(sync::router());
     json_api.merge(streaming).fallback(not_found).method_not_allowed_fallback(method_not_allowed)

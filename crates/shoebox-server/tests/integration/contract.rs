@@ -117,6 +117,7 @@ async fn immich_clients_endpoints_match_the_openapi_document() {
     call!(GET, "/albums/{id}", format!("/albums/{album}"));
     call!(PATCH, "/albums/{id}", format!("/albums/{album}"), Some(json!({ "description": "sea" })));
     call!(GET, "/albums/statistics", "/albums/statistics");
+    call!(POST, "/download/info", "/download/info", Some(json!({ "albumId": album })));
     call!(DELETE, "/albums/{id}/assets", format!("/albums/{album}/assets"), Some(json!({ "ids": [asset] })));
 
     // Sync: each line's data must match the spec's schema for its type.

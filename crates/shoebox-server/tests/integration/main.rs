@@ -8,6 +8,7 @@ mod accounts;
 mod albums;
 mod api_keys;
 mod contract;
+mod download;
 mod immich_cli;
 mod ml_api;
 mod ml_contract;
