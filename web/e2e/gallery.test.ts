@@ -3,7 +3,7 @@
  * upload real photos through the page, see them appear with thumbnails, step through the
  * viewer with the keyboard, favorite, trash and restore, search, and open a person's page.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -174,6 +174,27 @@ describe('gallery', () => {
     await eventually('two photos in the album', async () => (await tiles()) === 2);
     await page.getByRole('link', { name: 'Photos' }).click();
     await eventually('the timeline again', async () => (await tiles()) === 5);
+  });
+
+  it('downloads a selection as one zip of the originals', async () => {
+    const ids: string[] = [];
+    for (const index of [0, 1]) {
+      const tile = page.locator('.tile').nth(index);
+      await tile.hover();
+      await tile.getByRole('button', { name: 'Select' }).click();
+      ids.push((await tile.getAttribute('data-asset-id')) ?? '');
+    }
+    const downloaded = page.waitForEvent('download');
+    await page.getByRole('toolbar', { name: 'Selection actions' }).getByRole('button', { name: 'Download' }).click();
+    const download = await downloaded;
+    expect(download.suggestedFilename()).toMatch(/^shoebox-\d{8}-\d{6}\.zip$/);
+    const zip = readFileSync(await download.path());
+    expect(zip.subarray(0, 4).toString('latin1')).toBe('PK\x03\x04');
+    for (const id of ids) {
+      const asset = await api<{ originalFileName: string; fileSizeInByte?: number }>(`/assets/${id}`);
+      expect(zip.includes(Buffer.from(asset.originalFileName)), asset.originalFileName).toBe(true);
+    }
+    await page.getByRole('button', { name: 'Clear selection' }).click();
   });
 
   it('finds a photo by describing it, from the top bar, with results in the grid', async () => {
