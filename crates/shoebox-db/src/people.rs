@@ -78,6 +78,46 @@ pub async fn search(pool: &PgPool, owner: Uuid, name: &str, with_hidden: bool) -
     sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(owner).bind(pattern).bind(with_hidden).fetch_all(pool).await
 }
 
+/// The owner's people with a face in `asset`, in the order their faces appear left to right.
+pub async fn of_asset(pool: &PgPool, owner: Uuid, asset: Uuid) -> sqlx::Result<Vec<Person>> {
+    let sql = format!(
+        "SELECT {PERSON} FROM people p
+         JOIN (SELECT person_id, min(bounding_box_x1) AS x FROM asset_faces
+               WHERE asset_id = $2 AND person_id IS NOT NULL GROUP BY person_id) f ON f.person_id = p.id
+         WHERE p.owner_id = $1
+         ORDER BY f.x, p.id"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(owner).bind(asset).fetch_all(pool).await
+}
+
+/// What deleting people did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeleteOutcome {
+    /// All were deleted; these face-crop thumbnails are now unused.
+    Deleted { thumbnails: Vec<String> },
+    /// Nothing was deleted: these ids are not the owner's people.
+    NotFound(Vec<Uuid>),
+}
+
+/// Deletes the owner's people, all or none. Their faces stay, without a person, so a later
+/// re-cluster may group them again.
+pub async fn delete(pool: &PgPool, owner: Uuid, ids: &[Uuid]) -> sqlx::Result<DeleteOutcome> {
+    let mut tx = pool.begin().await?;
+    let deleted: Vec<(Uuid, Option<String>)> =
+        sqlx::query_as("DELETE FROM people WHERE owner_id = $1 AND id = ANY($2) RETURNING id, thumbnail_path")
+            .bind(owner)
+            .bind(ids)
+            .fetch_all(&mut *tx)
+            .await?;
+    let missing: Vec<Uuid> = ids.iter().filter(|id| !deleted.iter().any(|(gone, _)| gone == *id)).copied().collect();
+    if !missing.is_empty() {
+        tx.rollback().await?;
+        return Ok(DeleteOutcome::NotFound(missing));
+    }
+    tx.commit().await?;
+    Ok(DeleteOutcome::Deleted { thumbnails: deleted.into_iter().filter_map(|(_, thumbnail)| thumbnail).collect() })
+}
+
 /// Changes to a person; `None` leaves a field alone.
 #[derive(Debug, Clone, Default)]
 pub struct PersonUpdate {

@@ -106,6 +106,9 @@ pub struct AssetResponse {
     /// `ExifResponseDto`: only on single-asset reads, once the metadata step has run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exif_info: Option<serde_json::Value>,
+    /// `PersonResponseDto[]`: only on single-asset reads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub people: Option<Vec<serde_json::Value>>,
 }
 
 impl From<&Asset> for AssetResponse {
@@ -139,6 +142,7 @@ impl From<&Asset> for AssetResponse {
             duplicate_id: asset.duplicate_id,
             resized: asset.thumbhash.is_some(),
             exif_info: None,
+            people: None,
         }
     }
 }

@@ -3,13 +3,13 @@
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer};
 use serde_json::{Value, json};
-use shoebox_db::people::{self, MergeOutcome, Person, PersonUpdate, UpdateOutcome};
+use shoebox_db::people::{self, DeleteOutcome, MergeOutcome, Person, PersonUpdate, UpdateOutcome};
 use uuid::Uuid;
 
 use crate::api::dto::iso;
@@ -21,8 +21,8 @@ use crate::serve::{self, StoredFile};
 
 pub fn router() -> Router<ApiContext> {
     Router::new()
-        .route("/people", get(list).put(update_many).post(create))
-        .route("/people/{id}", get(read).put(update_one))
+        .route("/people", get(list).put(update_many).post(create).delete(delete_many))
+        .route("/people/{id}", get(read).put(update_one).delete(delete_one))
         .route("/people/{id}/merge", post(merge))
         .route("/people/{id}/thumbnail", get(thumbnail))
         .route("/people/{id}/statistics", get(statistics))
@@ -92,6 +92,54 @@ async fn person_of(ctx: &ApiContext, auth: &Auth, id: Uuid) -> ApiResult<Person>
 async fn read(State(ctx): State<ApiContext>, auth: Auth, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
     auth.require("person.read")?;
     Ok(Json(person_json(&person_of(&ctx, &auth, id).await?)))
+}
+
+/// Most ids one bulk delete takes.
+const MAX_BULK_IDS: usize = 10_000;
+
+/// `DELETE /people/{id}`: the person goes; their faces stay, without a person.
+async fn delete_one(State(ctx): State<ApiContext>, auth: Auth, Path(id): Path<Uuid>) -> ApiResult<StatusCode> {
+    auth.require("person.delete")?;
+    match people::delete(&ctx.db, auth.user.id, &[id]).await? {
+        DeleteOutcome::NotFound(_) => Err(ApiError::not_found("Person")),
+        DeleteOutcome::Deleted { thumbnails } => {
+            forget_thumbnails(&ctx, thumbnails).await;
+            Ok(StatusCode::NO_CONTENT)
+        }
+    }
+}
+
+/// `BulkIdsDto`.
+#[derive(Debug, Deserialize)]
+struct BulkIds {
+    ids: Vec<Uuid>,
+}
+
+/// `DELETE /people`: all of them or, when one is not the caller's, none.
+async fn delete_many(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<BulkIds>) -> ApiResult<StatusCode> {
+    auth.require("person.delete")?;
+    if body.ids.len() > MAX_BULK_IDS {
+        return Err(ApiError::bad_request(format!("At most {MAX_BULK_IDS} people can be deleted at once")));
+    }
+    match people::delete(&ctx.db, auth.user.id, &body.ids).await? {
+        DeleteOutcome::NotFound(missing) => {
+            let ids: Vec<String> = missing.iter().take(5).map(Uuid::to_string).collect();
+            Err(ApiError::bad_request(format!("Nothing was deleted: no such person: {}", ids.join(", "))))
+        }
+        DeleteOutcome::Deleted { thumbnails } => {
+            forget_thumbnails(&ctx, thumbnails).await;
+            Ok(StatusCode::NO_CONTENT)
+        }
+    }
+}
+
+/// Removes deleted people's face crops; one left behind only costs a few kilobytes.
+async fn forget_thumbnails(ctx: &ApiContext, thumbnails: Vec<String>) {
+    for key in thumbnails {
+        if let Err(err) = ctx.storage.delete(&key).await {
+            tracing::warn!(%key, error = %err, "could not remove a deleted person's thumbnail");
+        }
+    }
 }
 
 /// Distinguishes a missing field from an explicit `null` (which clears the birth date).

@@ -85,6 +85,14 @@ async fn ml_endpoints_match_the_openapi_document() {
     call!(GET, "/search/suggestions", "/search/suggestions?type=camera-make");
     call!(GET, "/search/cities", "/search/cities");
 
+    // An asset read lists its people; then people are deleted one and many at a time.
+    let asset = call!(GET, "/assets/{id}", format!("/assets/{first}"));
+    assert_eq!(asset["people"][0]["id"], person_id.as_str(), "{asset}");
+    let third = call!(POST, "/people", "/people", Some(json!({ "name": "Third" })));
+    let fourth = call!(POST, "/people", "/people", Some(json!({ "name": "Fourth" })));
+    call!(DELETE, "/people/{id}", format!("/people/{}", third["id"].as_str().unwrap()));
+    call!(DELETE, "/people", "/people", Some(json!({ "ids": [fourth["id"]] })));
+
     // Duplicates.
     let groups = call!(GET, "/duplicates", "/duplicates");
     assert_eq!(groups.as_array().map(Vec::len), Some(1));

@@ -156,6 +156,10 @@ async fn faces_cluster_into_people_that_can_be_named_and_merged() {
     assert_eq!(stack.get(&format!("/people/{joe}")).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(person_of(&faces_of(&stack, &biden).await[0]).as_deref(), Some(obama_person.as_str()));
     assert_eq!(stack.get_json(&format!("/people/{obama_person}/statistics")).await["assets"], 4);
+    // An asset read names the people in it, as the viewer's info panel shows them.
+    let asset = stack.get_json(&format!("/assets/{biden}")).await;
+    let names: Vec<&str> = asset["people"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Barack Obama"], "{asset}");
 
     // A full re-cluster starts over from the faces alone: the three photos are one person again.
     let started = stack
@@ -170,7 +174,21 @@ async fn faces_cluster_into_people_that_can_be_named_and_merged() {
     stack.wait_count("SELECT count(*) FROM asset_job_status WHERE facial_recognition_at IS NOT NULL", 5, LIMIT).await;
     let again = wait_for_one_person(&stack, &[&obama, &obama2, &obama3]).await;
     assert_ne!(again, obama_person, "people were made anew");
-    assert_ne!(person_of(&faces_of(&stack, &biden).await[0]), Some(again));
+    assert_ne!(person_of(&faces_of(&stack, &biden).await[0]), Some(again.clone()));
+
+    // Deleting a person keeps the faces, now without a person; a wrong id deletes nothing.
+    let delete = |path: String| stack.http.delete(stack.api(&path)).bearer_auth(&stack.token);
+    let missing = uuid::Uuid::new_v4();
+    let refused = delete("/people".into()).json(&json!({ "ids": [again, missing] })).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    assert!(refused.text().await.unwrap().contains(&missing.to_string()));
+    assert_eq!(stack.get(&format!("/people/{again}")).await.status(), StatusCode::OK, "all or nothing");
+    assert_eq!(delete(format!("/people/{again}")).send().await.unwrap().status(), StatusCode::NO_CONTENT);
+    assert_eq!(stack.get(&format!("/people/{again}")).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(delete(format!("/people/{again}")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let faces = faces_of(&stack, &obama).await;
+    assert_eq!((faces.len(), person_of(&faces[0])), (1, None), "the face stays, unassigned");
+    assert_eq!(stack.get_json(&format!("/assets/{obama}")).await["people"], json!([]));
 }
 
 /// Photos arriving one by one: the first two faces are too few to make a person and stay
