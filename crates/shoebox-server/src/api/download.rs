@@ -147,7 +147,8 @@ async fn owned_items(ctx: &ApiContext, auth: &Auth, ids: &[Uuid]) -> ApiResult<V
     let items = downloads::items(&ctx.db, auth.user.id, DownloadScope::Assets(&unique)).await?;
     if items.len() < unique.len() {
         let found: std::collections::HashSet<Uuid> = items.iter().map(|item| item.id).collect();
-        let missing: Vec<String> = unique.iter().filter(|id| !found.contains(id)).take(5).map(Uuid::to_string).collect();
+        let missing: Vec<String> =
+            unique.iter().filter(|id| !found.contains(id)).take(5).map(Uuid::to_string).collect();
         return Err(ApiError::bad_request(format!(
             "{} of the assets were not found or are not yours: {}{}",
             unique.len() - items.len(),

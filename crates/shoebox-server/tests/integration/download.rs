@@ -18,7 +18,14 @@ fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>, String)> {
             let mut content = Vec::new();
             entry.read_to_end(&mut content).unwrap();
             let time = entry.last_modified().unwrap();
-            let when = format!("{}-{:02}-{:02} {:02}:{:02}", time.year(), time.month(), time.day(), time.hour(), time.minute());
+            let when = format!(
+                "{}-{:02}-{:02} {:02}:{:02}",
+                time.year(),
+                time.month(),
+                time.day(),
+                time.hour(),
+                time.minute()
+            );
             (entry.name().unwrap().into_owned(), content, when)
         })
         .collect()
@@ -45,7 +52,8 @@ async fn a_selection_downloads_as_one_zip_of_the_originals() {
     // A size limit splits the selection into archives the client fetches one by one.
     let limit = first.len() + second.len();
     let split = server.http.post(server.api("/download/info")).bearer_auth(&token);
-    let split: Value = split.json(&json!({ "assetIds": [a, b, c], "archiveSize": limit })).send().await.unwrap().json().await.unwrap();
+    let split: Value =
+        split.json(&json!({ "assetIds": [a, b, c], "archiveSize": limit })).send().await.unwrap().json().await.unwrap();
     let archives: Vec<Value> = split["archives"].as_array().unwrap().iter().map(|a| a["assetIds"].clone()).collect();
     assert_eq!(archives, [json!([a, b]), json!([c])]);
 
@@ -54,7 +62,10 @@ async fn a_selection_downloads_as_one_zip_of_the_originals() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "application/zip");
     let disposition = response.headers()["content-disposition"].to_str().unwrap().to_owned();
-    assert!(disposition.starts_with("attachment; filename=\"shoebox-") && disposition.ends_with(".zip\""), "{disposition}");
+    assert!(
+        disposition.starts_with("attachment; filename=\"shoebox-") && disposition.ends_with(".zip\""),
+        "{disposition}"
+    );
     let entries = unzip(&response.bytes().await.unwrap());
     assert_eq!(
         entries,
@@ -108,7 +119,8 @@ async fn albums_and_whole_libraries_are_planned_without_the_trash_or_other_users
         (json!({ "albumId": uuid::Uuid::new_v4() }), StatusCode::NOT_FOUND, "Album"),
     ];
     for (body, status, expected) in cases {
-        let response = server.http.post(server.api("/download/info")).bearer_auth(&token).json(&body).send().await.unwrap();
+        let response =
+            server.http.post(server.api("/download/info")).bearer_auth(&token).json(&body).send().await.unwrap();
         let message = expect_error(response, status).await;
         assert!(message.contains(expected), "{body}: {message}");
     }
@@ -117,7 +129,8 @@ async fn albums_and_whole_libraries_are_planned_without_the_trash_or_other_users
         (json!({ "assetIds": [] }), "at least one asset"),
         (json!({ "ids": [kept] }), "assetIds"),
     ] {
-        let response = server.http.post(server.api("/download/archive")).bearer_auth(&token).json(&body).send().await.unwrap();
+        let response =
+            server.http.post(server.api("/download/archive")).bearer_auth(&token).json(&body).send().await.unwrap();
         let message = expect_error(response, StatusCode::BAD_REQUEST).await;
         assert!(message.contains(expected), "{body}: {message}");
     }
@@ -131,8 +144,11 @@ async fn an_original_missing_from_storage_breaks_the_download_instead_of_truncat
     let token = server.admin().await;
     let a = server.upload_new(&token, "a.jpg", jpeg(20), "2024-01-01T00:00:00.000Z").await;
     let b = server.upload_new(&token, "b.jpg", jpeg(21), "2024-01-02T00:00:00.000Z").await;
-    let path: String =
-        sqlx::query_scalar("SELECT original_path FROM assets WHERE id = $1::uuid").bind(&b).fetch_one(&server.ctx.db).await.unwrap();
+    let path: String = sqlx::query_scalar("SELECT original_path FROM assets WHERE id = $1::uuid")
+        .bind(&b)
+        .fetch_one(&server.ctx.db)
+        .await
+        .unwrap();
     let gone = server.stored_originals().into_iter().find(|file| file.ends_with(&path)).expect("b is stored");
     std::fs::remove_file(gone).unwrap();
 
