@@ -1,5 +1,6 @@
-//! Albums: named sets of a user's assets. Shoebox has no album sharing yet, so every album
-//! query is scoped to its owner.
+//! Albums: named sets of assets. An album belongs to its owner and may be shared with other
+//! users as editors (who add and remove their own assets) or viewers; reads are scoped to the
+//! owner and members, changes to the album itself to the owner.
 
 use chrono::{DateTime, Utc};
 use sqlx::{FromRow, PgPool};
@@ -35,29 +36,197 @@ const SELECT: &str = "SELECT al.id, al.owner_id, al.album_name, al.description, 
         WHERE aa.album_id = al.id
     ) st ON true";
 
-/// Which of the owner's albums to list.
+/// SQL true when user `$1` owns album `al` or is one of its members.
+pub(crate) const CAN_SEE_ALBUM: &str =
+    "(al.owner_id = $1 OR EXISTS (SELECT 1 FROM album_users au WHERE au.album_id = al.id AND au.user_id = $1))";
+
+/// Which albums the user sees to list.
 #[derive(Debug, Clone, Default)]
 pub struct AlbumFilter {
     /// Only albums holding this asset.
     pub asset_id: Option<Uuid>,
     /// Only albums with exactly this name.
     pub name: Option<String>,
+    /// `Some(true)`: only the user's own albums; `Some(false)`: only others' shared with them.
+    pub owned: Option<bool>,
+    /// `Some(true)`: only albums with members; `Some(false)`: only albums without.
+    pub shared: Option<bool>,
 }
 
-pub async fn list(pool: &PgPool, owner: Uuid, filter: &AlbumFilter) -> sqlx::Result<Vec<Album>> {
+/// The albums the user owns or is a member of, newest first.
+pub async fn list(pool: &PgPool, user: Uuid, filter: &AlbumFilter) -> sqlx::Result<Vec<Album>> {
     let sql = format!(
         "{SELECT}
-         WHERE al.owner_id = $1
+         WHERE {CAN_SEE_ALBUM}
            AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM album_assets x WHERE x.album_id = al.id AND x.asset_id = $2))
            AND ($3::text IS NULL OR al.album_name = $3)
+           AND ($4::boolean IS NULL OR (al.owner_id = $1) = $4)
+           AND ($5::boolean IS NULL OR EXISTS (SELECT 1 FROM album_users m WHERE m.album_id = al.id) = $5)
          ORDER BY al.created_at DESC, al.id"
     );
-    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(owner).bind(filter.asset_id).bind(&filter.name).fetch_all(pool).await
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(user)
+        .bind(filter.asset_id)
+        .bind(&filter.name)
+        .bind(filter.owned)
+        .bind(filter.shared)
+        .fetch_all(pool)
+        .await
 }
 
-pub async fn get(pool: &PgPool, owner: Uuid, id: Uuid) -> sqlx::Result<Option<Album>> {
-    let sql = format!("{SELECT} WHERE al.owner_id = $1 AND al.id = $2");
-    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(owner).bind(id).fetch_optional(pool).await
+/// An album the user owns or is a member of.
+pub async fn get(pool: &PgPool, user: Uuid, id: Uuid) -> sqlx::Result<Option<Album>> {
+    let sql = format!("{SELECT} WHERE {CAN_SEE_ALBUM} AND al.id = $2");
+    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user).bind(id).fetch_optional(pool).await
+}
+
+/// What a user may do with an album.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlbumRole {
+    Owner,
+    /// Adds and removes their own assets.
+    Editor,
+    /// Only looks.
+    Viewer,
+}
+
+impl AlbumRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Owner => "owner",
+            Self::Editor => "editor",
+            Self::Viewer => "viewer",
+        }
+    }
+
+    /// A member's role as the API names it; the owner is not a member.
+    pub fn member(name: &str) -> Option<Self> {
+        match name {
+            "editor" => Some(Self::Editor),
+            "viewer" => Some(Self::Viewer),
+            _ => None,
+        }
+    }
+}
+
+/// The user's role in the album, `None` when they cannot see it.
+pub async fn role(pool: &PgPool, user: Uuid, album: Uuid) -> sqlx::Result<Option<AlbumRole>> {
+    let role: Option<String> = sqlx::query_scalar(
+        "SELECT CASE WHEN al.owner_id = $1 THEN 'owner' ELSE au.role END
+         FROM albums al LEFT JOIN album_users au ON au.album_id = al.id AND au.user_id = $1
+         WHERE al.id = $2 AND (al.owner_id = $1 OR au.user_id IS NOT NULL)",
+    )
+    .bind(user)
+    .bind(album)
+    .fetch_optional(pool)
+    .await?;
+    Ok(role.map(
+        |role| if role == "owner" { AlbumRole::Owner } else { AlbumRole::member(&role).unwrap_or(AlbumRole::Viewer) },
+    ))
+}
+
+/// A member of a shared album.
+#[derive(Debug, Clone, FromRow)]
+pub struct AlbumMember {
+    pub album_id: Uuid,
+    pub user_id: Uuid,
+    pub role: String,
+}
+
+/// The members of these albums, oldest membership first.
+pub async fn members(pool: &PgPool, albums: &[Uuid]) -> sqlx::Result<Vec<AlbumMember>> {
+    sqlx::query_as(
+        "SELECT album_id, user_id, role FROM album_users WHERE album_id = ANY($1) ORDER BY created_at, user_id",
+    )
+    .bind(albums)
+    .fetch_all(pool)
+    .await
+}
+
+/// Why members could not be added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddMembersError {
+    /// The owner has no such album.
+    AlbumNotFound,
+    /// No such (active) user.
+    UserNotFound(Uuid),
+    /// The owner cannot be a member of their own album.
+    Owner,
+    AlreadyMember(Uuid),
+}
+
+/// Shares the owner's album with users, all or none.
+pub async fn add_members(
+    pool: &PgPool,
+    owner: Uuid,
+    album: Uuid,
+    members: &[(Uuid, AlbumRole)],
+) -> sqlx::Result<Result<(), AddMembersError>> {
+    let mut tx = pool.begin().await?;
+    if !lock_album(&mut tx, owner, album).await? {
+        return Ok(Err(AddMembersError::AlbumNotFound));
+    }
+    for (user, role) in members {
+        if *user == owner {
+            return Ok(Err(AddMembersError::Owner));
+        }
+        let exists: Option<Uuid> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1 AND deleted_at IS NULL")
+            .bind(user)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            return Ok(Err(AddMembersError::UserNotFound(*user)));
+        }
+        let added =
+            sqlx::query("INSERT INTO album_users (album_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                .bind(album)
+                .bind(user)
+                .bind(role.as_str())
+                .execute(&mut *tx)
+                .await?;
+        if added.rows_affected() == 0 {
+            return Ok(Err(AddMembersError::AlreadyMember(*user)));
+        }
+    }
+    sqlx::query("UPDATE albums SET updated_at = now() WHERE id = $1").bind(album).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+/// Changes a member's role; false when the owner has no such album or it has no such member.
+pub async fn set_member_role(
+    pool: &PgPool,
+    owner: Uuid,
+    album: Uuid,
+    user: Uuid,
+    role: AlbumRole,
+) -> sqlx::Result<bool> {
+    let result = sqlx::query(
+        "UPDATE album_users au SET role = $4 FROM albums al
+         WHERE al.id = au.album_id AND al.owner_id = $1 AND au.album_id = $2 AND au.user_id = $3",
+    )
+    .bind(owner)
+    .bind(album)
+    .bind(user)
+    .bind(role.as_str())
+    .execute(pool)
+    .await?;
+    Ok(result.rows_affected() > 0)
+}
+
+/// Removes a member: the owner may remove anyone, a member only themselves (leaving). The
+/// assets they added stay in the album. False when there was no such membership to end.
+pub async fn remove_member(pool: &PgPool, by: Uuid, album: Uuid, user: Uuid) -> sqlx::Result<bool> {
+    let result = sqlx::query(
+        "DELETE FROM album_users au USING albums al
+         WHERE al.id = au.album_id AND au.album_id = $2 AND au.user_id = $3 AND (al.owner_id = $1 OR au.user_id = $1)",
+    )
+    .bind(by)
+    .bind(album)
+    .bind(user)
+    .execute(pool)
+    .await?;
+    Ok(result.rows_affected() > 0)
 }
 
 #[derive(Debug, Clone)]
@@ -130,19 +299,19 @@ pub enum BulkOutcome {
     NotFound,
 }
 
-/// Adds the owner's assets to the album. Returns `None` when the owner has no such album,
-/// else one outcome per id in order.
+/// Adds the user's own assets to an album they own or edit. Returns `None` when they may not
+/// add to it, else one outcome per id in order.
 pub async fn add_assets(
     pool: &PgPool,
-    owner: Uuid,
+    user: Uuid,
     album: Uuid,
     ids: &[Uuid],
 ) -> sqlx::Result<Option<Vec<BulkOutcome>>> {
     let mut tx = pool.begin().await?;
-    if !lock_album(&mut tx, owner, album).await? {
+    if !lock_album_to_edit(&mut tx, user, album).await? {
         return Ok(None);
     }
-    let outcomes = add_assets_in(&mut tx, owner, album, ids).await?;
+    let outcomes = add_assets_in(&mut tx, user, album, ids).await?;
     tx.commit().await?;
     Ok(Some(outcomes))
 }
@@ -177,18 +346,27 @@ async fn add_assets_in(
     Ok(outcomes(ids, &owned, &added))
 }
 
-/// Removes assets from the album; same results as [`add_assets`].
+/// Removes assets from the album: its owner removes any, an editor only their own. Same
+/// results as [`add_assets`].
 pub async fn remove_assets(
     pool: &PgPool,
-    owner: Uuid,
+    user: Uuid,
     album: Uuid,
     ids: &[Uuid],
 ) -> sqlx::Result<Option<Vec<BulkOutcome>>> {
     let mut tx = pool.begin().await?;
-    if !lock_album(&mut tx, owner, album).await? {
+    if !lock_album_to_edit(&mut tx, user, album).await? {
         return Ok(None);
     }
-    let owned = owned_assets(&mut *tx, owner, ids).await?;
+    let owned: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT a.id FROM assets a JOIN albums al ON al.id = $3
+         WHERE a.id = ANY($2) AND (a.owner_id = $1 OR al.owner_id = $1)",
+    )
+    .bind(user)
+    .bind(ids)
+    .bind(album)
+    .fetch_all(&mut *tx)
+    .await?;
     let removed: Vec<Uuid> =
         sqlx::query_scalar("DELETE FROM album_assets WHERE album_id = $1 AND asset_id = ANY($2) RETURNING asset_id")
             .bind(album)
@@ -224,6 +402,20 @@ async fn lock_album(tx: &mut sqlx::PgConnection, owner: Uuid, album: Uuid) -> sq
     Ok(found.is_some())
 }
 
+/// Like [`lock_album`], for the owner or an editor.
+async fn lock_album_to_edit(tx: &mut sqlx::PgConnection, user: Uuid, album: Uuid) -> sqlx::Result<bool> {
+    let found: Option<Uuid> = sqlx::query_scalar(
+        "SELECT al.id FROM albums al WHERE al.id = $2 AND (al.owner_id = $1 OR EXISTS
+             (SELECT 1 FROM album_users au WHERE au.album_id = al.id AND au.user_id = $1 AND au.role = 'editor'))
+         FOR UPDATE",
+    )
+    .bind(user)
+    .bind(album)
+    .fetch_optional(&mut *tx)
+    .await?;
+    Ok(found.is_some())
+}
+
 /// Those of `ids` that are the owner's assets.
 async fn owned_assets(tx: &mut sqlx::PgConnection, owner: Uuid, ids: &[Uuid]) -> sqlx::Result<Vec<Uuid>> {
     sqlx::query_scalar("SELECT id FROM assets WHERE owner_id = $1 AND id = ANY($2)")
@@ -247,9 +439,17 @@ fn outcomes(ids: &[Uuid], owned: &[Uuid], changed: &[Uuid]) -> Vec<BulkOutcome> 
         .collect()
 }
 
-/// How many albums the user owns (Shoebox has no shared albums yet).
-pub async fn count_owned(pool: &PgPool, owner: Uuid) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT count(*) FROM albums WHERE owner_id = $1").bind(owner).fetch_one(pool).await
+/// Immich's album statistics: albums the user owns, albums shared (theirs with members or
+/// others' with them), and their own albums not shared.
+pub async fn statistics(pool: &PgPool, user: Uuid) -> sqlx::Result<(i64, i64, i64)> {
+    let sql = format!(
+        "SELECT count(*) FILTER (WHERE al.owner_id = $1),
+                count(*) FILTER (WHERE shared),
+                count(*) FILTER (WHERE al.owner_id = $1 AND NOT shared)
+         FROM (SELECT al.*, EXISTS (SELECT 1 FROM album_users m WHERE m.album_id = al.id) AS shared
+               FROM albums al WHERE {CAN_SEE_ALBUM}) al"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user).fetch_one(pool).await
 }
 
 #[cfg(test)]

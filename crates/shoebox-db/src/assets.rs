@@ -143,28 +143,31 @@ pub async fn find_by_checksums(pool: &PgPool, owner: Uuid, checksums: &[Vec<u8>]
     .await
 }
 
-pub async fn get(pool: &PgPool, owner: Uuid, id: Uuid) -> sqlx::Result<Option<Asset>> {
-    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE a.owner_id = $1 AND a.id = $2");
-    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(owner).bind(id).fetch_optional(pool).await
+/// SQL true when user `$1` may see asset `a`: theirs, or in an album they own or are a member of.
+pub(crate) const CAN_SEE_ASSET: &str = "(a.owner_id = $1 OR EXISTS (
+    SELECT 1 FROM album_assets x JOIN albums al ON al.id = x.album_id
+    WHERE x.asset_id = a.id AND (al.owner_id = $1
+        OR EXISTS (SELECT 1 FROM album_users au WHERE au.album_id = al.id AND au.user_id = $1))))";
+
+/// An asset the user may see (see [`CAN_SEE_ASSET`]); changing it stays with its owner.
+pub async fn get(pool: &PgPool, viewer: Uuid, id: Uuid) -> sqlx::Result<Option<Asset>> {
+    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE a.id = $2 AND {CAN_SEE_ASSET}");
+    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(viewer).bind(id).fetch_optional(pool).await
 }
 
-/// Storage key of one derived file of the owner's asset, if the worker has made it, and when
-/// it was last written.
+/// Storage key of one derived file of an asset the user may see, if the worker has made it, and
+/// when it was last written.
 pub async fn file_path(
     pool: &PgPool,
-    owner: Uuid,
+    viewer: Uuid,
     id: Uuid,
     kind: AssetFileKind,
 ) -> sqlx::Result<Option<(String, DateTime<Utc>)>> {
-    sqlx::query_as(
+    let sql = format!(
         "SELECT f.path, f.updated_at FROM asset_files f JOIN assets a ON a.id = f.asset_id
-         WHERE a.owner_id = $1 AND a.id = $2 AND f.kind = $3",
-    )
-    .bind(owner)
-    .bind(id)
-    .bind(kind.as_str())
-    .fetch_optional(pool)
-    .await
+         WHERE a.id = $2 AND f.kind = $3 AND {CAN_SEE_ASSET}"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(viewer).bind(id).bind(kind.as_str()).fetch_optional(pool).await
 }
 
 /// Records a derived file (replacing an older one of the same kind).
@@ -289,7 +292,9 @@ pub struct TimelineFilter {
     pub ascending: bool,
 }
 
-const FILTER: &str = "a.owner_id = $1
+/// The user's own assets, or all of album `$5` when they own it or are a member.
+const FILTER: &str = "(a.owner_id = $1 OR ($5::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM albums al WHERE al.id = $5
+        AND (al.owner_id = $1 OR EXISTS (SELECT 1 FROM album_users au WHERE au.album_id = al.id AND au.user_id = $1)))))
     AND (($2::text IS NULL AND a.visibility IN ('timeline', 'archive')) OR a.visibility = $2)
     AND ($3::boolean IS NULL OR a.is_favorite = $3)
     AND ((a.deleted_at IS NOT NULL) = $4)

@@ -1,6 +1,9 @@
 //! Which originals a download takes: a list of assets, an album, or a whole library.
 
 use chrono::{DateTime, Utc};
+
+use crate::albums::CAN_SEE_ALBUM;
+use crate::assets::CAN_SEE_ASSET;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -18,23 +21,24 @@ pub struct DownloadItem {
 /// What the user asked to download.
 #[derive(Debug, Clone, Copy)]
 pub enum DownloadScope<'a> {
-    /// These assets, in this order; trashed ones included, since the trash page offers them.
+    /// These assets, in this order: the user's own (trashed ones included, since the trash page
+    /// offers them) and those shared with them in albums.
     Assets(&'a [Uuid]),
-    /// An album's assets that are not in the trash, oldest first.
+    /// The assets not in the trash of an album the user owns or is a member of, oldest first.
     Album(Uuid),
-    /// Every asset of the owner that is not in the trash, oldest first.
+    /// Every asset of the user that is not in the trash, oldest first.
     Library,
 }
 
 const COLUMNS: &str = "a.id, a.original_path, a.original_file_name, a.file_size_bytes, a.local_date_time";
 
-/// The owner's assets in `scope`; ids the owner has no asset for are left out, so callers
-/// compare counts to find them.
+/// The assets in `scope` the user may see; ids they may not are left out, so callers compare
+/// counts to find them.
 pub async fn items(pool: &PgPool, owner: Uuid, scope: DownloadScope<'_>) -> sqlx::Result<Vec<DownloadItem>> {
     match scope {
         DownloadScope::Assets(ids) => {
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {COLUMNS} FROM assets a WHERE a.owner_id = $1 AND a.id = ANY($2) \
+                "SELECT {COLUMNS} FROM assets a WHERE a.id = ANY($2) AND {CAN_SEE_ASSET} \
                  ORDER BY array_position($2, a.id)"
             )))
             .bind(owner)
@@ -45,8 +49,8 @@ pub async fn items(pool: &PgPool, owner: Uuid, scope: DownloadScope<'_>) -> sqlx
         DownloadScope::Album(album) => {
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {COLUMNS} FROM album_assets aa \
-                 JOIN albums al ON al.id = aa.album_id AND al.owner_id = $1 \
-                 JOIN assets a ON a.id = aa.asset_id AND a.owner_id = $1 \
+                 JOIN albums al ON al.id = aa.album_id AND {CAN_SEE_ALBUM} \
+                 JOIN assets a ON a.id = aa.asset_id \
                  WHERE aa.album_id = $2 AND a.deleted_at IS NULL \
                  ORDER BY a.local_date_time, a.id"
             )))

@@ -99,6 +99,12 @@ pub async fn find_by_id(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<User>> {
     sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await
 }
 
+/// These users, deleted ones included (an album keeps showing who it was shared with).
+pub async fn by_ids(pool: &PgPool, ids: &[Uuid]) -> sqlx::Result<Vec<User>> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE id = ANY($1)");
+    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(ids).fetch_all(pool).await
+}
+
 pub async fn list(pool: &PgPool) -> sqlx::Result<Vec<User>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE deleted_at IS NULL ORDER BY created_at");
     sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await

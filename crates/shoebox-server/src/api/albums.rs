@@ -1,5 +1,5 @@
-//! `/api/albums`: create, list, rename and delete albums, and add or remove their assets.
-//! Album sharing is not built yet: every album has exactly its owner as user.
+//! `/api/albums`: create, list, rename and delete albums, add or remove their assets, and share
+//! them with other users of the server as editors or viewers.
 
 use axum::Router;
 use axum::extract::State;
@@ -8,8 +8,9 @@ use axum::response::IntoResponse;
 use axum::routing::{get, put};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use shoebox_db::albums::{self, Album, AlbumFilter, AlbumUpdate, BulkOutcome, NewAlbum};
-use shoebox_db::users::User;
+use shoebox_db::albums::{self, AddMembersError, Album, AlbumFilter, AlbumRole, AlbumUpdate, BulkOutcome, NewAlbum};
+use shoebox_db::users::{self, User};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 use crate::api::dto::iso;
@@ -27,6 +28,8 @@ pub fn router() -> Router<ApiContext> {
         .route("/albums/statistics", get(statistics))
         .route("/albums/{id}", get(read).patch(update).delete(delete))
         .route("/albums/{id}/assets", put(add_assets).delete(remove_assets))
+        .route("/albums/{id}/users", put(add_users))
+        .route("/albums/{id}/user/{user_id}", put(update_user).delete(remove_user))
 }
 
 /// `AlbumResponseDto`.
@@ -54,25 +57,29 @@ struct AlbumResponse {
     shared: bool,
 }
 
+/// `UserResponseDto`.
+pub fn user_json(user: &User) -> Value {
+    json!({
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "avatarColor": user.avatar_color.as_deref().unwrap_or("primary"),
+        "profileImagePath": "",
+        "profileChangedAt": iso(user.profile_changed_at),
+    })
+}
+
 impl AlbumResponse {
-    fn new(album: Album, owner: &User) -> Self {
-        let owner_entry = json!({
-            "role": "owner",
-            "user": {
-                "id": owner.id,
-                "email": owner.email,
-                "name": owner.name,
-                "avatarColor": owner.avatar_color.as_deref().unwrap_or("primary"),
-                "profileImagePath": "",
-                "profileChangedAt": iso(owner.profile_changed_at),
-            },
-        });
+    /// `members` are the users the album is shared with and their roles, the owner not among them.
+    fn new(album: Album, owner: &User, members: &[(&User, &str)]) -> Self {
+        let mut album_users = vec![json!({ "role": "owner", "user": user_json(owner) })];
+        album_users.extend(members.iter().map(|(user, role)| json!({ "role": role, "user": user_json(user) })));
         Self {
             id: album.id,
             album_name: album.album_name,
             description: album.description,
             album_thumbnail_asset_id: album.album_thumbnail_asset_id,
-            album_users: vec![owner_entry],
+            album_users,
             asset_count: album.asset_count,
             contributor_counts: Vec::new(),
             created_at: iso(album.created_at),
@@ -83,8 +90,46 @@ impl AlbumResponse {
             has_shared_link: false,
             is_activity_enabled: album.is_activity_enabled,
             order: album.asset_order,
-            shared: false,
+            shared: !members.is_empty(),
         }
+    }
+}
+
+/// Responses for albums, with their owners and members read in two queries.
+async fn responses(ctx: &ApiContext, found: Vec<Album>) -> ApiResult<Vec<AlbumResponse>> {
+    let ids: Vec<Uuid> = found.iter().map(|album| album.id).collect();
+    let members = albums::members(&ctx.db, &ids).await?;
+    let mut user_ids: Vec<Uuid> =
+        found.iter().map(|album| album.owner_id).chain(members.iter().map(|member| member.user_id)).collect();
+    user_ids.sort_unstable();
+    user_ids.dedup();
+    let people: HashMap<Uuid, User> =
+        users::by_ids(&ctx.db, &user_ids).await?.into_iter().map(|user| (user.id, user)).collect();
+    Ok(found
+        .into_iter()
+        .filter_map(|album| {
+            let owner = people.get(&album.owner_id)?;
+            let shared_with: Vec<(&User, &str)> = members
+                .iter()
+                .filter(|member| member.album_id == album.id)
+                .filter_map(|member| Some((people.get(&member.user_id)?, member.role.as_str())))
+                .collect();
+            Some(AlbumResponse::new(album, owner, &shared_with))
+        })
+        .collect())
+}
+
+async fn response(ctx: &ApiContext, auth: &Auth, id: Uuid) -> ApiResult<AlbumResponse> {
+    let album = albums::get(&ctx.db, auth.user.id, id).await?.ok_or_else(|| ApiError::not_found("Album"))?;
+    responses(ctx, vec![album]).await?.pop().ok_or_else(|| ApiError::not_found("Album"))
+}
+
+/// Refuses when the user's role in the album is not enough; a missing album is 404.
+async fn require_role(ctx: &ApiContext, auth: &Auth, id: Uuid, allowed: &[AlbumRole]) -> ApiResult<AlbumRole> {
+    match albums::role(&ctx.db, auth.user.id, id).await? {
+        None => Err(ApiError::not_found("Album")),
+        Some(role) if allowed.contains(&role) => Ok(role),
+        Some(role) => Err(ApiError::Forbidden(format!("As {} of this album you cannot do that", role.as_str()))),
     }
 }
 
@@ -93,8 +138,9 @@ impl AlbumResponse {
 struct ListQuery {
     asset_id: Option<Uuid>,
     id: Option<Uuid>,
-    /// `false` asks for albums shared with the caller: there are none yet.
+    /// `true`: the caller's own albums; `false`: others' albums shared with the caller.
     is_owned: Option<bool>,
+    /// `true`: albums with members; `false`: albums without.
     is_shared: Option<bool>,
     name: Option<String>,
 }
@@ -105,19 +151,11 @@ async fn list(
     Query(query): Query<ListQuery>,
 ) -> ApiResult<Json<Vec<AlbumResponse>>> {
     auth.require("album.read")?;
-    if query.is_owned == Some(false) || query.is_shared == Some(true) {
-        return Ok(Json(Vec::new()));
-    }
-    let filter = AlbumFilter { asset_id: query.asset_id, name: query.name };
-    let found = albums::list(&ctx.db, auth.user.id, &filter).await?;
-    let user = &auth.user;
-    Ok(Json(
-        found
-            .into_iter()
-            .filter(|album| query.id.is_none_or(|id| album.id == id))
-            .map(|album| AlbumResponse::new(album, user))
-            .collect(),
-    ))
+    let filter =
+        AlbumFilter { asset_id: query.asset_id, name: query.name, owned: query.is_owned, shared: query.is_shared };
+    let mut found = albums::list(&ctx.db, auth.user.id, &filter).await?;
+    found.retain(|album| query.id.is_none_or(|id| album.id == id));
+    Ok(Json(responses(&ctx, found).await?))
 }
 
 #[derive(Debug, Deserialize)]
@@ -129,7 +167,37 @@ struct CreateAlbum {
     #[serde(default)]
     asset_ids: Vec<Uuid>,
     #[serde(default)]
-    album_users: Vec<Value>,
+    album_users: Vec<AlbumUserRequest>,
+}
+
+/// `AlbumUserCreateDto` / `AlbumUserAddDto`: the role defaults to editor, as in Immich.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AlbumUserRequest {
+    user_id: Uuid,
+    role: Option<String>,
+}
+
+fn member_role(role: Option<&str>) -> ApiResult<AlbumRole> {
+    let role = role.unwrap_or("editor");
+    AlbumRole::member(role).ok_or_else(|| ApiError::bad_request(format!("role must be editor or viewer, not {role:?}")))
+}
+
+fn checked_members(requested: &[AlbumUserRequest]) -> ApiResult<Vec<(Uuid, AlbumRole)>> {
+    requested.iter().map(|member| Ok((member.user_id, member_role(member.role.as_deref())?))).collect()
+}
+
+/// Shares the caller's album; all or nothing.
+async fn share(ctx: &ApiContext, auth: &Auth, id: Uuid, members: &[(Uuid, AlbumRole)]) -> ApiResult<()> {
+    match albums::add_members(&ctx.db, auth.user.id, id, members).await? {
+        Ok(()) => Ok(()),
+        Err(AddMembersError::AlbumNotFound) => Err(ApiError::not_found("Album")),
+        Err(AddMembersError::UserNotFound(user)) => Err(ApiError::bad_request(format!("No such user: {user}"))),
+        Err(AddMembersError::Owner) => Err(ApiError::bad_request("The owner cannot be added to their own album")),
+        Err(AddMembersError::AlreadyMember(user)) => {
+            Err(ApiError::bad_request(format!("User {user} is already a member of the album")))
+        }
+    }
 }
 
 async fn create(
@@ -139,20 +207,92 @@ async fn create(
 ) -> ApiResult<impl IntoResponse> {
     auth.require("album.create")?;
     let name = checked_name(&body.album_name)?;
-    if !body.album_users.is_empty() {
-        return Err(ApiError::bad_request("Sharing albums with other users is not supported by Shoebox yet"));
-    }
+    let members = checked_members(&body.album_users)?;
     check_bulk(&body.asset_ids)?;
     let new = NewAlbum { owner_id: auth.user.id, album_name: name, description: body.description };
     let id = albums::create(&ctx.db, &new, &body.asset_ids).await?;
-    let album = albums::get(&ctx.db, auth.user.id, id).await?.ok_or_else(|| ApiError::not_found("Album"))?;
-    Ok((StatusCode::CREATED, Json(AlbumResponse::new(album, &auth.user))))
+    if !members.is_empty()
+        && let Err(err) = share(&ctx, &auth, id, &members).await
+    {
+        // Nothing half-made: the album goes if it cannot be shared as asked.
+        albums::delete(&ctx.db, auth.user.id, id).await?;
+        return Err(err);
+    }
+    Ok((StatusCode::CREATED, Json(response(&ctx, &auth, id).await?)))
 }
 
 async fn read(State(ctx): State<ApiContext>, auth: Auth, Path(id): Path<Uuid>) -> ApiResult<Json<AlbumResponse>> {
     auth.require("album.read")?;
-    let album = albums::get(&ctx.db, auth.user.id, id).await?.ok_or_else(|| ApiError::not_found("Album"))?;
-    Ok(Json(AlbumResponse::new(album, &auth.user)))
+    Ok(Json(response(&ctx, &auth, id).await?))
+}
+
+/// `AddUsersDto`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AddUsers {
+    album_users: Vec<AlbumUserRequest>,
+}
+
+async fn add_users(
+    State(ctx): State<ApiContext>,
+    auth: Auth,
+    Path(id): Path<Uuid>,
+    Json(body): Json<AddUsers>,
+) -> ApiResult<Json<AlbumResponse>> {
+    auth.require("albumUser.create")?;
+    if body.album_users.is_empty() {
+        return Err(ApiError::bad_request("albumUsers must name at least one user"));
+    }
+    require_role(&ctx, &auth, id, &[AlbumRole::Owner]).await?;
+    share(&ctx, &auth, id, &checked_members(&body.album_users)?).await?;
+    Ok(Json(response(&ctx, &auth, id).await?))
+}
+
+/// `UpdateAlbumUserDto`.
+#[derive(Debug, Deserialize)]
+struct UpdateUser {
+    role: String,
+}
+
+async fn update_user(
+    State(ctx): State<ApiContext>,
+    auth: Auth,
+    Path((id, user_id)): Path<(Uuid, Uuid)>,
+    Json(body): Json<UpdateUser>,
+) -> ApiResult<StatusCode> {
+    auth.require("albumUser.update")?;
+    let role = member_role(Some(&body.role))?;
+    require_role(&ctx, &auth, id, &[AlbumRole::Owner]).await?;
+    if !albums::set_member_role(&ctx.db, auth.user.id, id, user_id, role).await? {
+        return Err(ApiError::NotFound(format!("User {user_id} is not a member of the album")));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The owner removes a member; a member leaves with their own id or `me`.
+async fn remove_user(
+    State(ctx): State<ApiContext>,
+    auth: Auth,
+    Path((id, user)): Path<(Uuid, String)>,
+) -> ApiResult<StatusCode> {
+    auth.require("albumUser.delete")?;
+    let user = if user == "me" {
+        auth.user.id
+    } else {
+        Uuid::parse_str(&user)
+            .map_err(|_| ApiError::bad_request(format!("userId must be a UUID or me, not {user:?}")))?
+    };
+    let role = require_role(&ctx, &auth, id, &[AlbumRole::Owner, AlbumRole::Editor, AlbumRole::Viewer]).await?;
+    if role == AlbumRole::Owner && user == auth.user.id {
+        return Err(ApiError::bad_request("The owner cannot leave their own album; delete it instead"));
+    }
+    if role != AlbumRole::Owner && user != auth.user.id {
+        return Err(ApiError::Forbidden("Only the album's owner can remove other users".into()));
+    }
+    if !albums::remove_member(&ctx.db, auth.user.id, id, user).await? {
+        return Err(ApiError::NotFound(format!("User {user} is not a member of the album")));
+    }
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Deserialize)]
@@ -172,14 +312,16 @@ async fn update(
     Json(body): Json<UpdateAlbum>,
 ) -> ApiResult<Json<AlbumResponse>> {
     auth.require("album.update")?;
+    require_role(&ctx, &auth, id, &[AlbumRole::Owner]).await?;
     if body.order.as_deref().is_some_and(|order| order != "asc" && order != "desc") {
         return Err(ApiError::bad_request("order must be asc or desc"));
     }
     if let Some(cover) = body.album_thumbnail_asset_id {
-        let in_album = albums::list(&ctx.db, auth.user.id, &AlbumFilter { asset_id: Some(cover), name: None })
-            .await?
-            .iter()
-            .any(|album| album.id == id);
+        let in_album =
+            albums::list(&ctx.db, auth.user.id, &AlbumFilter { asset_id: Some(cover), ..Default::default() })
+                .await?
+                .iter()
+                .any(|album| album.id == id);
         if !in_album {
             return Err(ApiError::bad_request("The album thumbnail must be an asset of the album"));
         }
@@ -199,6 +341,7 @@ async fn update(
 
 async fn delete(State(ctx): State<ApiContext>, auth: Auth, Path(id): Path<Uuid>) -> ApiResult<StatusCode> {
     auth.require("album.delete")?;
+    require_role(&ctx, &auth, id, &[AlbumRole::Owner]).await?;
     if !albums::delete(&ctx.db, auth.user.id, id).await? {
         return Err(ApiError::not_found("Album"));
     }
@@ -218,6 +361,7 @@ async fn add_assets(
 ) -> ApiResult<Json<Vec<Value>>> {
     auth.require("albumAsset.create")?;
     check_bulk(&body.ids)?;
+    require_role(&ctx, &auth, id, &[AlbumRole::Owner, AlbumRole::Editor]).await?;
     let outcomes =
         albums::add_assets(&ctx.db, auth.user.id, id, &body.ids).await?.ok_or_else(|| ApiError::not_found("Album"))?;
     Ok(Json(bulk_response(&body.ids, &outcomes)))
@@ -231,6 +375,7 @@ async fn remove_assets(
 ) -> ApiResult<Json<Vec<Value>>> {
     auth.require("albumAsset.delete")?;
     check_bulk(&body.ids)?;
+    require_role(&ctx, &auth, id, &[AlbumRole::Owner, AlbumRole::Editor]).await?;
     let outcomes = albums::remove_assets(&ctx.db, auth.user.id, id, &body.ids)
         .await?
         .ok_or_else(|| ApiError::not_found("Album"))?;
@@ -244,8 +389,8 @@ async fn remove_assets(
 
 async fn statistics(State(ctx): State<ApiContext>, auth: Auth) -> ApiResult<Json<Value>> {
     auth.require("album.statistics")?;
-    let owned = albums::count_owned(&ctx.db, auth.user.id).await?;
-    Ok(Json(json!({ "owned": owned, "shared": 0, "notShared": owned })))
+    let (owned, shared, not_shared) = albums::statistics(&ctx.db, auth.user.id).await?;
+    Ok(Json(json!({ "owned": owned, "shared": shared, "notShared": not_shared })))
 }
 
 /// `BulkIdResponseDto[]`, in request order.

@@ -142,7 +142,8 @@ async fn read(State(ctx): State<ApiContext>, auth: Auth, Path(id): Path<Uuid>) -
     auth.require("asset.read")?;
     let asset = assets::get(&ctx.db, auth.user.id, id).await?.ok_or_else(|| ApiError::not_found("Asset"))?;
     let mut response = AssetResponse::from(&asset);
-    response.exif_info = shoebox_db::exif::get(&ctx.db, auth.user.id, id).await?.as_ref().map(dto::exif_info);
+    // A photo shared in an album has its owner's metadata.
+    response.exif_info = shoebox_db::exif::get(&ctx.db, asset.owner_id, id).await?.as_ref().map(dto::exif_info);
     let people = shoebox_db::people::of_asset(&ctx.db, auth.user.id, id).await?;
     response.people = Some(people.iter().map(crate::api::people::person_json).collect());
     Ok(Json(response))

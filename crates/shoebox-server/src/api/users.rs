@@ -1,4 +1,5 @@
-//! `/api/users/me` and the admin's `/api/admin/users`.
+//! `/api/users/me`, `/api/users` (whom an album can be shared with) and the admin's
+//! `/api/admin/users`.
 
 use axum::Router;
 use axum::extract::State;
@@ -19,6 +20,7 @@ use crate::extract::{Json, Path};
 
 pub fn router() -> Router<ApiContext> {
     Router::new()
+        .route("/users", get(search_users))
         .route("/users/me", get(me))
         .route("/admin/users", get(list_users).post(create_user))
         .route("/admin/users/{id}", get(read_user).delete(delete_user))
@@ -28,6 +30,19 @@ async fn me(State(ctx): State<ApiContext>, auth: Auth) -> ApiResult<Json<UserAdm
     auth.require("user.read")?;
     let usage = users::usage_bytes(&ctx.db, auth.user.id).await?;
     Ok(Json(UserAdminResponse::new(&auth.user, usage)))
+}
+
+/// `GET /users`: the other users of the server, as `UserResponseDto`s, to share albums with.
+async fn search_users(State(ctx): State<ApiContext>, auth: Auth) -> ApiResult<Json<Vec<serde_json::Value>>> {
+    auth.require("user.read")?;
+    let users = users::list(&ctx.db).await?;
+    Ok(Json(
+        users
+            .iter()
+            .filter(|user| user.id != auth.user.id && user.deleted_at.is_none())
+            .map(crate::api::albums::user_json)
+            .collect(),
+    ))
 }
 
 async fn list_users(State(ctx): State<ApiContext>, auth: Auth) -> ApiResult<Json<Vec<UserAdminResponse>>> {

@@ -6,8 +6,8 @@ use crate::common;
 use crate::openapi;
 
 use common::{TestServer, jpeg};
-use reqwest::multipart::{Form, Part};
 use reqwest::Method;
+use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
 use openapi::Spec;
@@ -65,6 +65,17 @@ async fn immich_clients_endpoints_match_the_openapi_document() {
     let other_id = other.as_array().unwrap().iter().find(|u| u["email"] == "b@example.com").unwrap()["id"].clone();
     let other_id = other_id.as_str().unwrap().to_owned();
     call!(GET, "/admin/users/{id}", format!("/admin/users/{other_id}"));
+    call!(GET, "/users", "/users");
+    // Sharing an album with the other user, before they go.
+    let shared = call!(POST, "/albums", "/albums", Some(json!({ "albumName": "Shared" })));
+    let shared = shared["id"].as_str().unwrap_or_default().to_owned();
+    let members = json!({ "albumUsers": [{ "userId": other_id, "role": "viewer" }] });
+    call!(PUT, "/albums/{id}/users", format!("/albums/{shared}/users"), Some(members));
+    let role = json!({ "role": "editor" });
+    call!(PUT, "/albums/{id}/user/{userId}", format!("/albums/{shared}/user/{other_id}"), Some(role));
+    call!(GET, "/albums/{id}", format!("/albums/{shared}"));
+    call!(DELETE, "/albums/{id}/user/{userId}", format!("/albums/{shared}/user/{other_id}"));
+    call!(DELETE, "/albums/{id}", format!("/albums/{shared}"));
     call!(DELETE, "/admin/users/{id}", format!("/admin/users/{other_id}"), Some(json!({ "force": true })));
     let key = call!(POST, "/api-keys", "/api-keys", Some(json!({ "name": "cli", "permissions": ["all"] })));
     let me = server

@@ -13,5 +13,6 @@ mod immich_cli;
 mod ml_api;
 mod ml_contract;
 mod mobile_sync;
+mod shared_albums;
 mod timeline;
 mod upload;
