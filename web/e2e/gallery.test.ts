@@ -176,6 +176,45 @@ describe('gallery', () => {
     await eventually('the timeline again', async () => (await tiles()) === 5);
   });
 
+  it('shares the album with another user, who sees its photos and can only look', async () => {
+    const member = { name: 'Grace Family', email: 'grace@example.com', password: 'another good password' };
+    const created = await context.request.post(`${baseUrl}/api/admin/users`, { data: member });
+    expect(created.status()).toBe(201);
+    await page.getByRole('link', { name: 'Albums' }).click();
+    await page.getByRole('link', { name: /Holiday/ }).click();
+    await page.getByRole('button', { name: 'Share' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Share album' });
+    await dialog.getByLabel('Share with').selectOption({ label: `${member.name} (${member.email})` });
+    await dialog.getByRole('button', { name: 'Share' }).click();
+    await dialog.getByRole('list', { name: 'Shared with' }).getByText(member.name).waitFor();
+    expect(await dialog.getByLabel(`Role of ${member.name}`).inputValue()).toBe('viewer');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await page.locator('.sharing-label', { hasText: `Shared with ${member.name}` }).waitFor();
+
+    // Grace signs in on her own browser and finds the album under her albums.
+    const theirs = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const { page: other, errors: otherErrors } = await openPage(theirs);
+      await other.goto(baseUrl);
+      await other.getByLabel('Email').fill(member.email);
+      await other.getByLabel('Password').fill(member.password);
+      await other.getByRole('button', { name: 'Sign in' }).click();
+      await other.getByText('No photos yet').waitFor();
+      await other.getByRole('link', { name: 'Albums' }).click();
+      await other.getByText(`Shared by ${admin.name}`).waitFor();
+      await other.getByRole('link', { name: /Holiday/ }).click();
+      await eventually('the shared photos', async () => (await other.locator('.tile img.loaded').count()) === 2);
+      expect(await other.getByRole('button', { name: 'Leave album' }).isVisible()).toBe(true);
+      expect(await other.getByRole('button', { name: 'Delete album' }).count()).toBe(0);
+      await screenshot(other, 'album-shared');
+      expect(otherErrors).toEqual([]);
+    } finally {
+      await theirs.close();
+    }
+    await page.getByRole('link', { name: 'Photos' }).click();
+    await eventually('the timeline again', async () => (await tiles()) === 5);
+  });
+
   it('downloads a selection as one zip of the originals', async () => {
     const ids: string[] = [];
     for (const index of [0, 1]) {

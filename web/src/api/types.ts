@@ -66,9 +66,17 @@ export interface PeopleResponse {
   hidden?: number;
 }
 
+/** Someone an album belongs to or is shared with. */
+export interface AlbumUser {
+  role: 'owner' | 'editor' | 'viewer';
+  user: { id: string; email: string; name: string };
+}
+
 export interface Album {
   id: string;
   albumName: string;
+  albumUsers?: AlbumUser[];
+  shared?: boolean;
   description?: string;
   assetCount: number;
   albumThumbnailAssetId: string | null;

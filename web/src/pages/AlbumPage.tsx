@@ -1,21 +1,27 @@
-/** One album: its photos (the timeline filtered by albumId), rename, remove photos, delete album. */
+/** One album: its photos (the timeline filtered by albumId); its owner renames, shares and
+ *  deletes it, members see what they may do and can leave. */
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api } from '../api/client';
 import { timelineSource } from '../api/sources';
 import type { Album } from '../api/types';
 import { Timeline } from '../components/Timeline';
-import type { Action } from '../lib/actions';
 import { Icon } from '../components/Icon';
+import { ShareDialog } from '../components/ShareDialog';
+import { albumActions, roleIn, sharingLabel } from '../lib/albumRoles';
 import { errorMessage } from '../lib/format';
-
-const actions: Action[] = ['favorite', 'download', 'removeFromAlbum', 'trash'];
+import { useAuth } from '../state/auth';
 
 export function AlbumPage() {
   const { id = '' } = useParams();
   const navigate = useNavigate();
   const [album, setAlbum] = useState<Album | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [sharing, setSharing] = useState(false);
+  const { user } = useAuth();
+  const role = roleIn(album, user?.id);
+  const isOwner = role === 'owner';
+  const actions = useMemo(() => albumActions(role), [role]);
   const source = useMemo(() => timelineSource({ albumId: id }), [id]);
 
   useEffect(() => {
@@ -40,34 +46,63 @@ export function AlbumPage() {
     }
   };
 
+  const leave = async () => {
+    if (!confirm('Leave this album? You will no longer see its photos.')) return;
+    try {
+      await api.del(`/albums/${id}/user/me`);
+      navigate('/albums');
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+
+  const label = album && sharingLabel(album, user?.id);
+
   return (
-    <Timeline
-      key={id}
-      source={source}
-      actions={actions}
-      albumId={id}
-      leaves={(action) => action === 'removeFromAlbum' || action === 'trash'}
-      header={
-        <div className="page-header">
-          <Link to="/albums" className="button icon" aria-label="Back to albums">
-            <Icon name="back" />
-          </Link>
-          <input
-            key={album?.albumName}
-            className="person-title"
-            aria-label="Album name"
-            defaultValue={album?.albumName ?? ''}
-            onBlur={(e) => album && e.target.value.trim() && e.target.value !== album.albumName && void rename(e.target.value)}
-            onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
-          />
-          <span className="spacer" />
-          <button type="button" className="danger" onClick={() => void remove()}>
-            Delete album
-          </button>
-          {error && <p className="error">{error}</p>}
-        </div>
-      }
-      empty={<p className="empty-hint">This album is empty: select photos in the timeline and choose “Add to album”.</p>}
-    />
+    <>
+      <Timeline
+        key={id}
+        source={source}
+        actions={actions}
+        albumId={id}
+        leaves={(action) => action === 'removeFromAlbum' || action === 'trash'}
+        header={
+          <div className="page-header">
+            <Link to="/albums" className="button icon" aria-label="Back to albums">
+              <Icon name="back" />
+            </Link>
+            <input
+              key={album?.albumName}
+              className="person-title"
+              aria-label="Album name"
+              defaultValue={album?.albumName ?? ''}
+              readOnly={!isOwner}
+              onBlur={(e) => album && e.target.value.trim() && e.target.value !== album.albumName && void rename(e.target.value)}
+              onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
+            />
+            {label && <small className="sharing-label">{label}</small>}
+            <span className="spacer" />
+            {isOwner && (
+              <>
+                <button type="button" onClick={() => setSharing(true)}>
+                  Share
+                </button>
+                <button type="button" className="danger" onClick={() => void remove()}>
+                  Delete album
+                </button>
+              </>
+            )}
+            {role && !isOwner && (
+              <button type="button" onClick={() => void leave()}>
+                Leave album
+              </button>
+            )}
+            {error && <p className="error">{error}</p>}
+          </div>
+        }
+        empty={<p className="empty-hint">This album is empty: select photos in the timeline and choose “Add to album”.</p>}
+      />
+      {sharing && album && <ShareDialog album={album} onChange={setAlbum} onClose={() => setSharing(false)} />}
+    </>
   );
 }

@@ -3,13 +3,16 @@ import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { api, media } from '../api/client';
 import type { Album } from '../api/types';
+import { sharingLabel } from '../lib/albumRoles';
 import { errorMessage } from '../lib/format';
+import { useAuth } from '../state/auth';
 
 export function AlbumsPage() {
   const [albums, setAlbums] = useState<Album[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [name, setName] = useState('');
   const navigate = useNavigate();
+  const { user } = useAuth();
 
   useEffect(() => {
     api.get<Album[]>('/albums').then(setAlbums, (err: Error) => (setError(err.message), setAlbums([])));
@@ -48,6 +51,7 @@ export function AlbumsPage() {
               </div>
               <strong>{album.albumName}</strong>
               <small>{album.assetCount} items</small>
+              {sharingLabel(album, user?.id) && <small className="sharing-label">{sharingLabel(album, user?.id)}</small>}
             </Link>
           </li>
         ))}
