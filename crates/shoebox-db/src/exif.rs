@@ -47,6 +47,126 @@ pub async fn get(pool: &PgPool, owner: Uuid, asset: Uuid) -> sqlx::Result<Option
     sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(owner).bind(asset).fetch_optional(pool).await
 }
 
+/// A user's correction of assets' metadata; `None` leaves a field alone. Each edited field is
+/// locked, so the metadata step running again keeps the correction.
+#[derive(Debug, Clone, Default)]
+pub struct MetadataEdit {
+    pub description: Option<String>,
+    /// -1 (rejected) to 5 stars; `Some(None)` clears it.
+    pub rating: Option<Option<i32>>,
+    pub location: Option<EditedLocation>,
+    pub taken: Option<EditedDate>,
+}
+
+/// A position and the place names it resolves to.
+#[derive(Debug, Clone)]
+pub struct EditedLocation {
+    pub latitude: f64,
+    pub longitude: f64,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub country: Option<String>,
+}
+
+/// When the photo was taken: the instant, its wall-clock time (kept as if UTC) and the offset.
+#[derive(Debug, Clone)]
+pub struct EditedDate {
+    pub instant: DateTime<Utc>,
+    pub local: DateTime<Utc>,
+    pub time_zone: Option<String>,
+}
+
+impl MetadataEdit {
+    pub fn is_empty(&self) -> bool {
+        self.description.is_none() && self.rating.is_none() && self.location.is_none() && self.taken.is_none()
+    }
+
+    /// Immich's names of the properties this edit locks.
+    fn locks(&self) -> Vec<&'static str> {
+        let mut locks = Vec::new();
+        if self.description.is_some() {
+            locks.push("description");
+        }
+        if self.rating.is_some() {
+            locks.push("rating");
+        }
+        if self.location.is_some() {
+            locks.extend(["latitude", "longitude"]);
+        }
+        if self.taken.is_some() {
+            locks.extend(["dateTimeOriginal", "timeZone"]);
+        }
+        locks
+    }
+}
+
+/// Applies `edit` to the owner's assets among `ids`; returns how many were changed.
+pub async fn edit(pool: &PgPool, owner: Uuid, ids: &[Uuid], edit: &MetadataEdit) -> sqlx::Result<u64> {
+    if edit.is_empty() {
+        return Ok(0);
+    }
+    let mut tx = pool.begin().await?;
+    // An asset the metadata step has not reached yet gets its row now; the step keeps the locks.
+    sqlx::query(
+        "INSERT INTO exif (asset_id) SELECT id FROM assets WHERE owner_id = $1 AND id = ANY($2)
+         ON CONFLICT (asset_id) DO NOTHING",
+    )
+    .bind(owner)
+    .bind(ids)
+    .execute(&mut *tx)
+    .await?;
+    let location = edit.location.as_ref();
+    let taken = edit.taken.as_ref();
+    let changed = sqlx::query(
+        "UPDATE exif e SET
+             description = CASE WHEN $3 THEN $4 ELSE e.description END,
+             rating = CASE WHEN $5 THEN $6 ELSE e.rating END,
+             latitude = CASE WHEN $7 THEN $8 ELSE e.latitude END,
+             longitude = CASE WHEN $7 THEN $9 ELSE e.longitude END,
+             city = CASE WHEN $7 THEN $10 ELSE e.city END,
+             state = CASE WHEN $7 THEN $11 ELSE e.state END,
+             country = CASE WHEN $7 THEN $12 ELSE e.country END,
+             date_time_original = CASE WHEN $13 THEN $14 ELSE e.date_time_original END,
+             time_zone = CASE WHEN $13 THEN $15 ELSE e.time_zone END,
+             locked_properties = ARRAY(SELECT DISTINCT p FROM unnest(e.locked_properties || $16::text[]) p ORDER BY p),
+             updated_at = now()
+         FROM assets a WHERE a.id = e.asset_id AND a.owner_id = $1 AND a.id = ANY($2)",
+    )
+    .bind(owner)
+    .bind(ids)
+    .bind(edit.description.is_some())
+    .bind(&edit.description)
+    .bind(edit.rating.is_some())
+    .bind(edit.rating.flatten())
+    .bind(location.is_some())
+    .bind(location.map(|l| l.latitude))
+    .bind(location.map(|l| l.longitude))
+    .bind(location.and_then(|l| l.city.clone()))
+    .bind(location.and_then(|l| l.state.clone()))
+    .bind(location.and_then(|l| l.country.clone()))
+    .bind(taken.is_some())
+    .bind(taken.map(|t| t.instant))
+    .bind(taken.and_then(|t| t.time_zone.clone()))
+    .bind(edit.locks())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    // The timeline orders by the wall-clock time; the asset row carries it.
+    sqlx::query(
+        "UPDATE assets SET file_created_at = COALESCE($3, file_created_at),
+             local_date_time = COALESCE($4, local_date_time), updated_at = now()
+         WHERE owner_id = $1 AND id = ANY($2)",
+    )
+    .bind(owner)
+    .bind(ids)
+    .bind(taken.map(|t| t.instant))
+    .bind(taken.map(|t| t.local))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(changed)
+}
+
 /// A photo with a position, for the map.
 #[derive(Debug, Clone, FromRow)]
 pub struct MapMarker {

@@ -33,7 +33,8 @@ pub struct AssetFacts {
     pub taken_at: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
-/// Stores the metadata step's results and marks the step done, in one transaction.
+/// Stores the metadata step's results and marks the step done, in one transaction. Properties
+/// a user corrected by hand (`exif.locked_properties`) keep the user's values.
 pub async fn save_metadata(pool: &PgPool, id: Uuid, exif: &Exif, facts: &AssetFacts) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
     sqlx::query(
@@ -45,13 +46,22 @@ pub async fn save_metadata(pool: &PgPool, id: Uuid, exif: &Exif, facts: &AssetFa
          ON CONFLICT (asset_id) DO UPDATE SET make = EXCLUDED.make, model = EXCLUDED.model,
              lens_model = EXCLUDED.lens_model, exposure_time = EXCLUDED.exposure_time, f_number = EXCLUDED.f_number,
              iso = EXCLUDED.iso, focal_length = EXCLUDED.focal_length,
-             date_time_original = EXCLUDED.date_time_original, modify_date = EXCLUDED.modify_date,
-             time_zone = EXCLUDED.time_zone, latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude,
-             city = EXCLUDED.city, state = EXCLUDED.state, country = EXCLUDED.country,
+             date_time_original = CASE WHEN 'dateTimeOriginal' = ANY(exif.locked_properties)
+                 THEN exif.date_time_original ELSE EXCLUDED.date_time_original END,
+             modify_date = EXCLUDED.modify_date,
+             time_zone = CASE WHEN 'timeZone' = ANY(exif.locked_properties) THEN exif.time_zone ELSE EXCLUDED.time_zone END,
+             latitude = CASE WHEN 'latitude' = ANY(exif.locked_properties) THEN exif.latitude ELSE EXCLUDED.latitude END,
+             longitude = CASE WHEN 'longitude' = ANY(exif.locked_properties) THEN exif.longitude ELSE EXCLUDED.longitude END,
+             city = CASE WHEN 'latitude' = ANY(exif.locked_properties) THEN exif.city ELSE EXCLUDED.city END,
+             state = CASE WHEN 'latitude' = ANY(exif.locked_properties) THEN exif.state ELSE EXCLUDED.state END,
+             country = CASE WHEN 'latitude' = ANY(exif.locked_properties) THEN exif.country ELSE EXCLUDED.country END,
              orientation = EXCLUDED.orientation, exif_image_width = EXCLUDED.exif_image_width,
              exif_image_height = EXCLUDED.exif_image_height, file_size_in_byte = EXCLUDED.file_size_in_byte,
-             description = EXCLUDED.description, projection_type = EXCLUDED.projection_type,
-             rating = EXCLUDED.rating, fps = EXCLUDED.fps, codec = EXCLUDED.codec, updated_at = now()",
+             description = CASE WHEN 'description' = ANY(exif.locked_properties)
+                 THEN exif.description ELSE EXCLUDED.description END,
+             projection_type = EXCLUDED.projection_type,
+             rating = CASE WHEN 'rating' = ANY(exif.locked_properties) THEN exif.rating ELSE EXCLUDED.rating END,
+             fps = EXCLUDED.fps, codec = EXCLUDED.codec, updated_at = now()",
     )
     .bind(id)
     .bind(&exif.make)
@@ -83,8 +93,11 @@ pub async fn save_metadata(pool: &PgPool, id: Uuid, exif: &Exif, facts: &AssetFa
     sqlx::query(
         "UPDATE assets SET width = COALESCE($2, width), height = COALESCE($3, height),
              duration_ms = COALESCE($4, duration_ms),
-             file_created_at = COALESCE($5, file_created_at), local_date_time = COALESCE($6, local_date_time),
+             file_created_at = CASE WHEN locked THEN file_created_at ELSE COALESCE($5, file_created_at) END,
+             local_date_time = CASE WHEN locked THEN local_date_time ELSE COALESCE($6, local_date_time) END,
              updated_at = now()
+         FROM (SELECT COALESCE(bool_or('dateTimeOriginal' = ANY(locked_properties)), false) AS locked
+               FROM exif WHERE asset_id = $1) lock
          WHERE id = $1",
     )
     .bind(id)

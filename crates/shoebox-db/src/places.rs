@@ -77,6 +77,29 @@ async fn insert_batch(conn: &mut sqlx::PgConnection, places: &[(i32, Place)]) ->
     Ok(())
 }
 
+/// What a position is called: the nearest place, its region and its country.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaceNames {
+    pub city: String,
+    pub state: Option<String>,
+    pub country: String,
+}
+
+/// Names for the nearest place to a position, if any place is loaded.
+pub async fn names_at(pool: &PgPool, latitude: f64, longitude: f64) -> sqlx::Result<Option<PlaceNames>> {
+    Ok(nearest(pool, latitude, longitude).await?.map(|place| PlaceNames {
+        state: place.admin1.filter(|s| !s.is_empty()),
+        country: country_name(&place.country_code),
+        city: place.name,
+    }))
+}
+
+/// The English name of an ISO 3166 alpha-2 country code ("GB" → "United Kingdom…"), or the
+/// code itself when unknown.
+pub fn country_name(code: &str) -> String {
+    isocountry::CountryCode::for_alpha2(code).map(|c| c.name().to_owned()).unwrap_or_else(|_| code.to_owned())
+}
+
 /// One degree of arc as a straight-line distance between points on the unit sphere.
 const ONE_DEGREE_CHORD: f64 = 0.017_452_406;
 
@@ -125,6 +148,12 @@ impl NearPlace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn country_codes_become_names() {
+        assert_eq!(country_name("FI"), "Finland");
+        assert_eq!(country_name("ZZ"), "ZZ");
+    }
 
     #[test]
     fn unit_vectors_lie_on_the_sphere() {

@@ -42,21 +42,9 @@ fn read_places(path: &Path) -> anyhow::Result<Vec<(i32, Place)>> {
     Ok(out)
 }
 
-/// The English name of an ISO 3166 alpha-2 country code ("GB" → "United Kingdom…"), or the
-/// code itself when unknown.
-pub fn country_name(code: &str) -> String {
-    isocountry::CountryCode::for_alpha2(code).map(|c| c.name().to_owned()).unwrap_or_else(|_| code.to_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn country_codes_become_names() {
-        assert_eq!(country_name("FI"), "Finland");
-        assert_eq!(country_name("ZZ"), "ZZ");
-    }
 
     #[test]
     fn the_geonames_csv_layout_parses() {

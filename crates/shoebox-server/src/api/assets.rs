@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use shoebox_core::checksum;
 use shoebox_core::domain::Visibility;
 use shoebox_db::assets::{self, AssetUpdate, Purge};
+use shoebox_db::exif::{EditedDate, EditedLocation, MetadataEdit};
 use shoebox_db::stats::{self, AssetCountFilter};
 use uuid::Uuid;
 
@@ -155,12 +156,89 @@ async fn read(State(ctx): State<ApiContext>, auth: Auth, Path(id): Path<Uuid>) -
 struct UpdateFields {
     is_favorite: Option<bool>,
     visibility: Option<Visibility>,
+    description: Option<String>,
+    /// `null` clears the rating.
+    #[serde(default, deserialize_with = "present")]
+    rating: Option<Option<i32>>,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    /// RFC 3339 with an offset (`2024-05-01T10:00:00+02:00`), or a wall-clock time without one.
+    date_time_original: Option<String>,
 }
 
-impl From<UpdateFields> for AssetUpdate {
-    fn from(fields: UpdateFields) -> Self {
-        AssetUpdate { is_favorite: fields.is_favorite, visibility: fields.visibility }
+/// Distinguishes a missing field from an explicit `null`.
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+impl UpdateFields {
+    fn flags(&self) -> AssetUpdate {
+        AssetUpdate { is_favorite: self.is_favorite, visibility: self.visibility }
     }
+
+    /// The metadata corrections, checked; the place of a new position is looked up.
+    async fn metadata_edit(&self, ctx: &ApiContext) -> ApiResult<MetadataEdit> {
+        if let Some(Some(rating)) = self.rating
+            && !(-1..=5).contains(&rating)
+        {
+            return Err(ApiError::bad_request(format!("rating must be from -1 to 5, not {rating}")));
+        }
+        if self.description.as_ref().is_some_and(|d| d.chars().count() > 10_000) {
+            return Err(ApiError::bad_request("description is longer than 10000 characters"));
+        }
+        let location = match (self.latitude, self.longitude) {
+            (None, None) => None,
+            (Some(latitude), Some(longitude)) => {
+                if !(-90.0..=90.0).contains(&latitude) || !(-180.0..=180.0).contains(&longitude) {
+                    return Err(ApiError::bad_request(format!(
+                        "latitude must be within ±90 and longitude within ±180, not {latitude}, {longitude}"
+                    )));
+                }
+                let names = shoebox_db::places::names_at(&ctx.db, latitude, longitude).await?;
+                Some(EditedLocation {
+                    latitude,
+                    longitude,
+                    city: names.as_ref().map(|n| n.city.clone()),
+                    state: names.as_ref().and_then(|n| n.state.clone()),
+                    country: names.map(|n| n.country),
+                })
+            }
+            _ => return Err(ApiError::bad_request("latitude and longitude must be given together")),
+        };
+        let taken = self.date_time_original.as_deref().map(parse_taken).transpose()?;
+        Ok(MetadataEdit { description: self.description.clone(), rating: self.rating, location, taken })
+    }
+}
+
+/// A date the user typed: with an offset it is an instant in that zone; without, a wall-clock
+/// time that stands for both, as for photos whose EXIF has no offset.
+fn parse_taken(text: &str) -> ApiResult<EditedDate> {
+    if let Ok(with_offset) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(EditedDate {
+            instant: with_offset.with_timezone(&chrono::Utc),
+            local: with_offset.naive_local().and_utc(),
+            time_zone: Some(format!("UTC{}", with_offset.offset())),
+        });
+    }
+    let local = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"]
+        .iter()
+        .find_map(|format| chrono::NaiveDateTime::parse_from_str(text, format).ok())
+        .ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "dateTimeOriginal must be a date and time like 2024-05-01T10:00:00+02:00, not {text:?}"
+            ))
+        })?;
+    Ok(EditedDate { instant: local.and_utc(), local: local.and_utc(), time_zone: None })
+}
+
+/// Applies flags and metadata corrections to the caller's assets; returns how many matched.
+async fn apply(ctx: &ApiContext, auth: &Auth, ids: &[Uuid], fields: &UpdateFields) -> ApiResult<u64> {
+    let edit = fields.metadata_edit(ctx).await?;
+    let flagged = assets::update(&ctx.db, auth.user.id, ids, &fields.flags()).await?;
+    let edited = shoebox_db::exif::edit(&ctx.db, auth.user.id, ids, &edit).await?;
+    Ok(flagged.max(edited))
 }
 
 async fn update_one(
@@ -170,7 +248,7 @@ async fn update_one(
     Json(body): Json<UpdateFields>,
 ) -> ApiResult<Json<AssetResponse>> {
     auth.require("asset.update")?;
-    if assets::update(&ctx.db, auth.user.id, &[id], &body.into()).await? == 0 {
+    if apply(&ctx, &auth, &[id], &body).await? == 0 {
         return Err(ApiError::not_found("Asset"));
     }
     read(State(ctx), auth, Path(id)).await
@@ -186,7 +264,7 @@ struct UpdateMany {
 
 async fn update_many(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<UpdateMany>) -> ApiResult<StatusCode> {
     auth.require("asset.update")?;
-    assets::update(&ctx.db, auth.user.id, &body.ids, &body.fields.into()).await?;
+    apply(&ctx, &auth, &body.ids, &body.fields).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

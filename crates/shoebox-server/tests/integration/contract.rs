@@ -112,6 +112,8 @@ async fn immich_clients_endpoints_match_the_openapi_document() {
     .execute(&server.ctx.db)
     .await
     .unwrap();
+    let edit = json!({ "description": "Sea", "rating": 5, "dateTimeOriginal": "2024-05-01T10:00:00+02:00" });
+    call!(PUT, "/assets/{id}", format!("/assets/{asset}"), Some(edit));
     let read = call!(GET, "/assets/{id}", format!("/assets/{asset}"));
     assert_eq!(read["exifInfo"]["make"], "Canon", "{read}");
     let markers = call!(GET, "/map/markers", "/map/markers");

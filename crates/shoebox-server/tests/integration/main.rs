@@ -9,6 +9,7 @@ mod albums;
 mod api_keys;
 mod contract;
 mod download;
+mod edit_metadata;
 mod immich_cli;
 mod ml_api;
 mod ml_contract;

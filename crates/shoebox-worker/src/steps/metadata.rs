@@ -9,7 +9,7 @@ use shoebox_db::pipeline::AssetFacts;
 use shoebox_media::MediaMetadata;
 
 use super::{StepError, blocking, original_path};
-use crate::{Pipeline, geodata};
+use crate::Pipeline;
 
 pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<(), StepError> {
     let path = original_path(pipeline, &asset.original_path).await?;
@@ -17,14 +17,14 @@ pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<(), StepError> {
     let meta = blocking(move || shoebox_media::discover(&path, &mime)).await?;
 
     let place = match (meta.latitude, meta.longitude) {
-        (Some(lat), Some(lon)) => shoebox_db::places::nearest(&pipeline.db, lat, lon).await?,
+        (Some(lat), Some(lon)) => shoebox_db::places::names_at(&pipeline.db, lat, lon).await?,
         _ => None,
     };
     let mut exif = exif_record(&meta, asset.file_size_bytes);
     if let Some(place) = place {
-        exif.city = Some(place.name);
-        exif.state = place.admin1.filter(|s| !s.is_empty());
-        exif.country = Some(geodata::country_name(&place.country_code));
+        exif.city = Some(place.city);
+        exif.state = place.state;
+        exif.country = Some(place.country);
     }
     let (width, height) = oriented_size(&meta);
     let facts = AssetFacts {

@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::{Stack, jpeg};
 use futures::StreamExt;
@@ -325,4 +325,54 @@ async fn pause_holds_jobs_and_live_events_reach_the_owner() {
     let event: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(event["type"], "asset.ready");
     assert_eq!(event["assetId"], id.as_str());
+}
+
+async fn exif_written_at(stack: &Stack, asset: &str) -> chrono::DateTime<chrono::Utc> {
+    sqlx::query_scalar("SELECT updated_at FROM exif WHERE asset_id = $1::uuid")
+        .bind(asset)
+        .fetch_one(&stack.ctx.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn hand_corrections_survive_the_metadata_step_running_again() {
+    let mut stack = Stack::start(true).await;
+    let starfish = stack.upload_fixture("photos/starfish.jpg").await;
+    stack.start_worker();
+    stack.wait_for(1, 0, Duration::from_secs(120)).await;
+
+    // The photo was taken in List; the user says it was Helsinki, a year later, and describes it.
+    let edit = json!({
+        "description": "Starfish from the market",
+        "dateTimeOriginal": "2014-07-01T12:00:00+03:00",
+        "latitude": 60.1699,
+        "longitude": 24.9384,
+    });
+    let edited = stack.http.put(stack.api(&format!("/assets/{starfish}"))).bearer_auth(&stack.token).json(&edit);
+    assert_eq!(edited.send().await.unwrap().status(), StatusCode::OK);
+    let before = exif_written_at(&stack, &starfish).await;
+
+    let rerun = stack
+        .http
+        .put(stack.api("/jobs/metadataExtraction"))
+        .bearer_auth(&stack.token)
+        .json(&json!({ "command": "start", "force": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rerun.status(), StatusCode::OK);
+    let start = Instant::now();
+    while exif_written_at(&stack, &starfish).await == before {
+        assert!(start.elapsed() < Duration::from_secs(120), "the metadata step never ran again");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+
+    let asset = stack.get_json(&format!("/assets/{starfish}")).await;
+    let exif = &asset["exifInfo"];
+    assert_eq!(exif["make"], "Nokia", "what the file says is read again");
+    assert_eq!(exif["description"], "Starfish from the market");
+    assert_eq!(exif["dateTimeOriginal"], "2014-07-01T09:00:00.000Z");
+    assert_eq!(asset["localDateTime"], "2014-07-01T12:00:00.000Z");
+    assert_eq!((exif["city"].as_str(), exif["country"].as_str()), (Some("Helsinki"), Some("Finland")), "{exif}");
 }
