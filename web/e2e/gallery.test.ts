@@ -236,6 +236,29 @@ describe('gallery', () => {
     await page.getByRole('button', { name: 'Clear selection' }).click();
   });
 
+  it('corrects a photo’s description and date from the info panel', async () => {
+    await page.locator('.tile img').last().click();
+    await page.getByRole('dialog', { name: 'Photo viewer' }).waitFor();
+    const id = (await viewerAssetId())!;
+    const info = page.getByRole('complementary', { name: 'Info' });
+    if (!(await info.isVisible())) await page.getByRole('button', { name: 'Info' }).click();
+    const description = info.getByLabel('Description');
+    await description.fill('Market day at the harbour');
+    await description.press('Tab'); // leaving the field saves it
+    await eventually('the saved description', async () => {
+      const asset = await api<{ exifInfo?: { description?: string } }>(`/assets/${id}`);
+      return asset.exifInfo?.description === 'Market day at the harbour';
+    });
+    await info.getByRole('button', { name: 'Change the date' }).click();
+    await info.getByLabel('Date taken').fill('2001-02-03T04:05');
+    await info.getByRole('button', { name: 'Save' }).click();
+    await info.getByText(/2001/).waitFor();
+    expect((await api<{ localDateTime: string }>(`/assets/${id}`)).localDateTime).toBe('2001-02-03T04:05:00.000Z');
+    await page.keyboard.press('Escape');
+    // The open timeline hears of the change and files the photo under its new month.
+    await page.getByText('February 2001').waitFor();
+  });
+
   it('finds a photo by describing it, from the top bar, with results in the grid', async () => {
     // The test CLIP model knows colour words: a red picture must come first for "red".
     const red = writeSolidPng(join(output, 'red-square.png'), [220, 30, 30]);

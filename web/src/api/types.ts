@@ -27,6 +27,8 @@ export interface ExifInfo {
   exifImageWidth?: number | null;
   exifImageHeight?: number | null;
   description?: string | null;
+  timeZone?: string | null;
+  rating?: number | null;
 }
 
 export interface PersonSummary {
@@ -38,6 +40,7 @@ export interface PersonSummary {
 
 export interface Asset {
   id: string;
+  ownerId?: string;
   type: 'IMAGE' | 'VIDEO' | string;
   originalFileName: string;
   originalMimeType?: string;

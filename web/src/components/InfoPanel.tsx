@@ -1,10 +1,13 @@
-/** The viewer's info panel: date, camera, lens, exposure, file, place with a small map, people. */
+/** The viewer's info panel: description and date (editable by the owner), camera, lens,
+ *  exposure, file, place with a small map, people. */
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, media } from '../api/client';
 import type { Asset, PersonSummary } from '../api/types';
+import { dateTimeOriginal, inputValue } from '../lib/editDate';
 import type { TimelineAsset } from '../lib/timeline';
-import { formatBytes } from '../lib/format';
+import { errorMessage, formatBytes } from '../lib/format';
+import { useAuth } from '../state/auth';
 
 const SmallMap = lazy(() => import('./SmallMap'));
 
@@ -34,8 +37,19 @@ function usePeople(asset: Asset | null, id: string): PersonSummary[] {
   return included ?? fromFaces;
 }
 
-export function InfoPanel({ asset, fallback }: { asset: Asset | null; fallback: TimelineAsset }) {
+interface InfoPanelProps {
+  asset: Asset | null;
+  fallback: TimelineAsset;
+  /** Called with the asset as the server has it after an edit. */
+  onChange(asset: Asset): void;
+}
+
+export function InfoPanel({ asset, fallback, onChange }: InfoPanelProps) {
   const exif = asset?.exifInfo;
+  const { user } = useAuth();
+  const canEdit = !!asset && asset.ownerId === user?.id;
+  const [editingDate, setEditingDate] = useState(false);
+  const [error, setError] = useState<string | null>(null);
   const peopleInPhoto = usePeople(asset, fallback.id);
   const local = asset?.localDateTime ?? fallback.localDateTime;
   const camera = [exif?.make, exif?.model].filter(Boolean).join(' ');
@@ -52,12 +66,67 @@ export function InfoPanel({ asset, fallback }: { asset: Asset | null; fallback: 
   const height = exif?.exifImageHeight ?? asset?.height;
   const people = peopleInPhoto.filter((p) => !p.isHidden);
 
+  const save = async (changes: Record<string, unknown>) => {
+    if (!asset) return;
+    setError(null);
+    try {
+      onChange(await api.put<Asset>(`/assets/${asset.id}`, changes));
+      setEditingDate(false);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+
+  const saveDate = (event: React.FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const input = new FormData(event.currentTarget).get('taken');
+    const value = dateTimeOriginal(String(input ?? ''), exif?.timeZone);
+    if (value) void save({ dateTimeOriginal: value });
+    else setError('Enter a date and time');
+  };
+
   return (
     <aside className="info-panel" aria-label="Info">
       <h2>Info</h2>
+      {canEdit ? (
+        <textarea
+          key={`${asset.id}-${exif?.description ?? ''}`}
+          className="info-description"
+          aria-label="Description"
+          placeholder="Add a description"
+          defaultValue={exif?.description ?? ''}
+          onBlur={(e) => e.target.value !== (exif?.description ?? '') && void save({ description: e.target.value })}
+        />
+      ) : (
+        exif?.description && <p className="info-description">{exif.description}</p>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       <dl>
         <dt>Date</dt>
-        <dd>{Number.isNaN(Date.parse(local)) ? local : dateFormat.format(Date.parse(local))}</dd>
+        <dd>
+          {editingDate ? (
+            <form className="row" onSubmit={saveDate}>
+              <input type="datetime-local" name="taken" aria-label="Date taken" defaultValue={inputValue(local)} required />
+              <button type="submit">Save</button>
+              <button type="button" onClick={() => setEditingDate(false)}>
+                Cancel
+              </button>
+            </form>
+          ) : (
+            <>
+              {Number.isNaN(Date.parse(local)) ? local : dateFormat.format(Date.parse(local))}
+              {canEdit && (
+                <button type="button" className="link" aria-label="Change the date" onClick={() => setEditingDate(true)}>
+                  Edit
+                </button>
+              )}
+            </>
+          )}
+        </dd>
         {asset && (
           <>
             <dt>File</dt>

@@ -257,7 +257,7 @@ export function Viewer({ assets, index, onShow, onClose, onApplied }: ViewerProp
           )}
         </div>
       </div>
-        {showInfo && <InfoPanel asset={details} fallback={current} />}
+        {showInfo && <InfoPanel asset={details} fallback={current} onChange={setDetails} />}
       </div>
     </div>
   );

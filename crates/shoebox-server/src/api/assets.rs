@@ -238,6 +238,16 @@ async fn apply(ctx: &ApiContext, auth: &Auth, ids: &[Uuid], fields: &UpdateField
     let edit = fields.metadata_edit(ctx).await?;
     let flagged = assets::update(&ctx.db, auth.user.id, ids, &fields.flags()).await?;
     let edited = shoebox_db::exif::edit(&ctx.db, auth.user.id, ids, &edit).await?;
+    if edited > 0 {
+        // A new date moves photos in the timeline: open galleries reload them.
+        for id in ids {
+            let event = json!({ "type": "asset.update", "userId": auth.user.id, "assetId": id });
+            if let Err(err) = ctx.queues.publish_event(&event).await {
+                tracing::warn!(error = %err, "could not publish an asset update");
+                break;
+            }
+        }
+    }
     Ok(flagged.max(edited))
 }
 
