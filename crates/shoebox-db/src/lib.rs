@@ -9,6 +9,7 @@ pub mod downloads;
 pub mod duplicates;
 pub mod exif;
 pub mod faces;
+pub mod memories;
 pub mod people;
 pub mod pipeline;
 pub mod places;

@@ -12,6 +12,7 @@ pub mod faces;
 pub mod jobs;
 pub mod map;
 pub mod media;
+pub mod memories;
 pub mod people;
 pub mod preferences;
 pub mod search;
@@ -43,6 +44,7 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
         .merge(preferences::router())
         .merge(albums::router())
         .merge(map::router())
+        .merge(memories::router())
         .merge(api_keys::router())
         .merge(assets::router())
         .merge(timeline::router())

@@ -115,6 +115,9 @@ async fn immich_clients_endpoints_match_the_openapi_document() {
     let edit = json!({ "description": "Sea", "rating": 5, "dateTimeOriginal": "2024-05-01T10:00:00+02:00" });
     call!(PUT, "/assets/{id}", format!("/assets/{asset}"), Some(edit));
     let read = call!(GET, "/assets/{id}", format!("/assets/{asset}"));
+    let memories = call!(GET, "/memories", "/memories?for=2025-05-01");
+    assert_eq!(memories.as_array().map(Vec::len), Some(1), "the photo edited to 2024-05-01 is a memory");
+    call!(GET, "/memories/statistics", "/memories/statistics?for=2025-05-01");
     assert_eq!(read["exifInfo"]["make"], "Canon", "{read}");
     let markers = call!(GET, "/map/markers", "/map/markers");
     assert_eq!(markers[0]["city"], "List", "{markers}");
