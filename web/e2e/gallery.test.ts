@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { localToday } from '../src/lib/memories';
 import { admin, baseUrl, eventually, fixtures, launch, openPage, output, screenshot, writeSolidPng } from './harness';
 
 const photos = ['obama.jpg', 'obama2.jpg', 'obama3.jpg', 'biden.jpg', 'starfish.jpg'];
@@ -358,6 +359,35 @@ describe('gallery', () => {
     await eventually('the video to play', () => player.evaluate((v: HTMLVideoElement) => v.readyState >= 2 && v.duration > 0), 120_000);
     await screenshot(page, 'viewer-video');
     await page.keyboard.press('Escape');
+  });
+
+  it('shows photos taken on this day in earlier years above the timeline', async () => {
+    // Today where the browser is (Chromium runs in this machine's time zone), three years back.
+    const today = localToday();
+    const takenOn = `${Number(today.slice(0, 4)) - 3}${today.slice(4)}T12:00:00.000Z`;
+    const png = readFileSync(writeSolidPng(join(output, 'memory.png'), [40, 90, 200]));
+    const uploaded = await context.request.post(`${baseUrl}/api/assets`, {
+      multipart: {
+        assetData: { name: 'memory.png', mimeType: 'image/png', buffer: png },
+        fileCreatedAt: takenOn,
+        fileModifiedAt: takenOn,
+        deviceAssetId: 'memory-1',
+        deviceId: 'e2e',
+      },
+    });
+    expect(uploaded.status()).toBe(201);
+    const id = ((await uploaded.json()) as { id: string }).id;
+
+    await page.goto(`${baseUrl}/photos`);
+    const lane = page.getByRole('region', { name: 'On this day' });
+    const memory = lane.getByRole('button', { name: '3 years ago: 1 photo' });
+    await eventually('the memory thumbnail', () => memory.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), 60_000);
+    await screenshot(page, 'memories');
+    await memory.click();
+    await page.getByRole('dialog', { name: 'Photo viewer' }).waitFor();
+    expect(await viewerAssetId()).toBe(id);
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: 'Photo viewer' }).waitFor({ state: 'detached' });
   });
 
   it('never threw an uncaught error in the page', () => {

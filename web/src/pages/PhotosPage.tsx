@@ -1,6 +1,7 @@
-/** The main timeline: every photo and video not archived or trashed. */
+/** The main timeline: every photo and video not archived or trashed, under "on this day". */
 import { useMemo } from 'react';
 import { timelineSource } from '../api/sources';
+import { MemoryLane } from '../components/MemoryLane';
 import { Timeline } from '../components/Timeline';
 import type { Action } from '../lib/actions';
 
@@ -13,6 +14,7 @@ export function PhotosPage() {
       source={source}
       actions={actions}
       live
+      header={<MemoryLane />}
       leaves={(action) => action === 'archive'}
       empty={
         <div className="empty-hint">
