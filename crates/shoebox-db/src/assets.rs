@@ -143,8 +143,12 @@ pub async fn find_by_checksums(pool: &PgPool, owner: Uuid, checksums: &[Vec<u8>]
     .await
 }
 
-/// SQL true when user `$1` may see asset `a`: theirs, or in an album they own or are a member of.
-pub(crate) const CAN_SEE_ASSET: &str = "(a.owner_id = $1 OR EXISTS (
+/// SQL true when user `$1` may see asset `a`: theirs, in the timeline of a partner who shares
+/// with them, or in an album they own or are a member of.
+pub(crate) const CAN_SEE_ASSET: &str = "(a.owner_id = $1
+    OR (a.visibility = 'timeline' AND a.deleted_at IS NULL AND EXISTS (
+        SELECT 1 FROM partners p WHERE p.shared_by_id = a.owner_id AND p.shared_with_id = $1))
+    OR EXISTS (
     SELECT 1 FROM album_assets x JOIN albums al ON al.id = x.album_id
     WHERE x.asset_id = a.id AND (al.owner_id = $1
         OR EXISTS (SELECT 1 FROM album_users au WHERE au.album_id = al.id AND au.user_id = $1))))";
@@ -288,13 +292,25 @@ pub struct TimelineFilter {
     pub album_id: Option<Uuid>,
     /// Only assets showing this person.
     pub person_id: Option<Uuid>,
+    /// Another user's timeline instead of one's own: allowed when they share it as a partner.
+    pub user_id: Option<Uuid>,
+    /// Also the timelines of partners the user shows in their own.
+    pub with_partners: bool,
     /// Oldest first instead of newest first.
     pub ascending: bool,
 }
 
-/// The user's own assets, or all of album `$5` when they own it or are a member.
-const FILTER: &str = "(a.owner_id = $1 OR ($5::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM albums al WHERE al.id = $5
-        AND (al.owner_id = $1 OR EXISTS (SELECT 1 FROM album_users au WHERE au.album_id = al.id AND au.user_id = $1)))))
+/// Whose assets: a partner's timeline (`$7`) when they share it with user `$1`; else the user's
+/// own, partners' they show in their timeline (`$8`), and all of album `$5` when the user owns
+/// it or is a member.
+const FILTER: &str = "(CASE WHEN $7::uuid IS NOT NULL THEN a.owner_id = $7 AND (a.owner_id = $1
+        OR (a.visibility = 'timeline' AND a.deleted_at IS NULL AND EXISTS (SELECT 1 FROM partners p WHERE p.shared_by_id = $7 AND p.shared_with_id = $1)))
+    ELSE a.owner_id = $1
+        OR ($8 AND a.visibility = 'timeline' AND a.deleted_at IS NULL AND EXISTS (SELECT 1 FROM partners p
+            WHERE p.shared_by_id = a.owner_id AND p.shared_with_id = $1 AND p.in_timeline))
+        OR ($5::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM albums al WHERE al.id = $5
+            AND (al.owner_id = $1 OR EXISTS (SELECT 1 FROM album_users au WHERE au.album_id = al.id AND au.user_id = $1))))
+    END)
     AND (($2::text IS NULL AND a.visibility IN ('timeline', 'archive')) OR a.visibility = $2)
     AND ($3::boolean IS NULL OR a.is_favorite = $3)
     AND ((a.deleted_at IS NOT NULL) = $4)
@@ -358,8 +374,8 @@ pub async fn time_bucket_assets(
                 a.live_photo_video_id, e.projection_type, e.city, e.country, e.latitude, e.longitude
          FROM assets a LEFT JOIN exif e ON e.asset_id = a.id
          WHERE {FILTER}
-           AND a.local_date_time >= ($7::date)::timestamp AT TIME ZONE 'UTC'
-           AND a.local_date_time < (($7::date) + interval '1 month')::timestamp AT TIME ZONE 'UTC'
+           AND a.local_date_time >= ($9::date)::timestamp AT TIME ZONE 'UTC'
+           AND a.local_date_time < (($9::date) + interval '1 month')::timestamp AT TIME ZONE 'UTC'
          ORDER BY a.local_date_time {order}, a.id {order}"
     );
     bind_filter(sqlx::query_as(sqlx::AssertSqlSafe(sql)), owner, filter).bind(month).fetch_all(pool).await
@@ -375,4 +391,6 @@ fn bind_filter<'q, T>(query: QueryAs<'q, T>, owner: Uuid, filter: &TimelineFilte
         .bind(filter.is_trashed)
         .bind(filter.album_id)
         .bind(filter.person_id)
+        .bind(filter.user_id)
+        .bind(filter.with_partners)
 }

@@ -10,6 +10,7 @@ pub mod duplicates;
 pub mod exif;
 pub mod faces;
 pub mod memories;
+pub mod partners;
 pub mod people;
 pub mod pipeline;
 pub mod places;

@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod map;
 pub mod media;
 pub mod memories;
+pub mod partners;
 pub mod people;
 pub mod preferences;
 pub mod search;
@@ -51,6 +52,7 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
         .merge(trash::router())
         .merge(jobs::router())
         .merge(search::router())
+        .merge(partners::router())
         .merge(people::router())
         .merge(faces::router())
         .merge(duplicates::router())

@@ -20,7 +20,8 @@ pub fn router() -> Router<ApiContext> {
     Router::new().route("/timeline/buckets", get(buckets)).route("/timeline/bucket", get(bucket))
 }
 
-/// Query parameters both endpoints share; Immich's others (partners, stacks, tags) are ignored.
+/// Query parameters both endpoints share; Immich's others (stacks, tags, shared-link keys) are
+/// ignored.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct TimelineQuery {
@@ -29,6 +30,9 @@ struct TimelineQuery {
     is_trashed: Option<bool>,
     album_id: Option<Uuid>,
     person_id: Option<Uuid>,
+    /// A partner's timeline.
+    user_id: Option<Uuid>,
+    with_partners: Option<bool>,
     order: Option<String>,
     time_bucket: Option<String>,
 }
@@ -40,12 +44,23 @@ impl TimelineQuery {
             Some("asc") => true,
             Some(other) => return Err(ApiError::bad_request(format!("order must be asc or desc, not {other:?}"))),
         };
+        if self.with_partners == Some(true)
+            && (self.is_trashed == Some(true)
+                || self.is_favorite.is_some()
+                || self.visibility.is_some_and(|v| v != Visibility::Timeline))
+        {
+            return Err(ApiError::bad_request(
+                "withPartners works only for the timeline: not with isTrashed, isFavorite or another visibility",
+            ));
+        }
         Ok(TimelineFilter {
             visibility: self.visibility,
             is_favorite: self.is_favorite,
             is_trashed: self.is_trashed.unwrap_or(false),
             album_id: self.album_id,
             person_id: self.person_id,
+            user_id: self.user_id,
+            with_partners: self.with_partners.unwrap_or(false),
             ascending,
         })
     }

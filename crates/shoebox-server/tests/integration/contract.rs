@@ -76,6 +76,11 @@ async fn immich_clients_endpoints_match_the_openapi_document() {
     call!(GET, "/albums/{id}", format!("/albums/{shared}"));
     call!(DELETE, "/albums/{id}/user/{userId}", format!("/albums/{shared}/user/{other_id}"));
     call!(DELETE, "/albums/{id}", format!("/albums/{shared}"));
+    // Partner sharing with the other user.
+    call!(POST, "/partners", "/partners", Some(json!({ "sharedWithId": other_id })));
+    call!(GET, "/partners", "/partners?direction=shared-by");
+    call!(GET, "/partners", "/partners?direction=shared-with");
+    call!(DELETE, "/partners/{id}", format!("/partners/{other_id}"));
     call!(DELETE, "/admin/users/{id}", format!("/admin/users/{other_id}"), Some(json!({ "force": true })));
     let key = call!(POST, "/api-keys", "/api-keys", Some(json!({ "name": "cli", "permissions": ["all"] })));
     let me = server

@@ -15,6 +15,7 @@ mod memories;
 mod ml_api;
 mod ml_contract;
 mod mobile_sync;
+mod partners;
 mod shared_albums;
 mod timeline;
 mod upload;
