@@ -28,6 +28,21 @@ async function api<T>(path: string): Promise<T> {
   return (await response.json()) as T;
 }
 
+/** A second family member, created by the album-sharing test. */
+const member = { name: 'Grace Family', email: 'grace@example.com', password: 'another good password' };
+
+/** Signs `user` in on a browser of their own. */
+async function signedIn(user: { email: string; password: string }) {
+  const theirs = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const { page: other, errors: otherErrors } = await openPage(theirs);
+  await other.goto(baseUrl);
+  await other.getByLabel('Email').fill(user.email);
+  await other.getByLabel('Password').fill(user.password);
+  await other.getByRole('button', { name: 'Sign in' }).click();
+  await other.getByRole('searchbox', { name: 'Search your photos' }).waitFor();
+  return { context: theirs, page: other, errors: otherErrors };
+}
+
 beforeAll(async () => {
   browser = await launch();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -178,7 +193,6 @@ describe('gallery', () => {
   });
 
   it('shares the album with another user, who sees its photos and can only look', async () => {
-    const member = { name: 'Grace Family', email: 'grace@example.com', password: 'another good password' };
     const created = await context.request.post(`${baseUrl}/api/admin/users`, { data: member });
     expect(created.status()).toBe(201);
     await page.getByRole('link', { name: 'Albums' }).click();
@@ -193,13 +207,8 @@ describe('gallery', () => {
     await page.locator('.sharing-label', { hasText: `Shared with ${member.name}` }).waitFor();
 
     // Grace signs in on her own browser and finds the album under her albums.
-    const theirs = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const { context: theirs, page: other, errors: otherErrors } = await signedIn(member);
     try {
-      const { page: other, errors: otherErrors } = await openPage(theirs);
-      await other.goto(baseUrl);
-      await other.getByLabel('Email').fill(member.email);
-      await other.getByLabel('Password').fill(member.password);
-      await other.getByRole('button', { name: 'Sign in' }).click();
       await other.getByText('No photos yet').waitFor();
       await other.getByRole('link', { name: 'Albums' }).click();
       await other.getByText(`Shared by ${admin.name}`).waitFor();
@@ -214,6 +223,33 @@ describe('gallery', () => {
     }
     await page.getByRole('link', { name: 'Photos' }).click();
     await eventually('the timeline again', async () => (await tiles()) === 5);
+  });
+
+  it('shares the whole timeline with a partner, who can show it in theirs', async () => {
+    await page.goto(`${baseUrl}/settings`);
+    const sharing = page.getByRole('region', { name: 'Sharing' });
+    await sharing.getByLabel('Share your timeline with').selectOption({ label: `${member.name} (${member.email})` });
+    await sharing.getByRole('button', { name: 'Share my timeline' }).click();
+    await sharing.getByRole('list', { name: 'People who see your timeline' }).getByText(member.name).waitFor();
+
+    const { context: theirs, page: other, errors: otherErrors } = await signedIn(member);
+    try {
+      await other.goto(`${baseUrl}/settings`);
+      const shared = other.getByRole('region', { name: 'Sharing' }).getByRole('list', { name: 'Timelines shared with you' });
+      await shared.getByRole('link', { name: admin.name }).click();
+      await other.getByRole('heading', { name: `${admin.name}’s photos` }).waitFor();
+      await eventually('the partner’s photos', async () => (await other.locator('.tile img.loaded').count()) === 5);
+      await other.goto(`${baseUrl}/settings`);
+      // The box follows the server: it shows checked once the change is saved.
+      await shared.getByLabel('Show in my timeline').click();
+      await eventually('saved', async () => shared.getByLabel('Show in my timeline').isChecked());
+      await other.getByRole('link', { name: 'Photos' }).click();
+      await eventually('the partner’s photos in her timeline', async () => (await other.locator('.tile').count()) === 5);
+      expect(otherErrors).toEqual([]);
+    } finally {
+      await theirs.close();
+    }
+    await page.getByRole('link', { name: 'Photos' }).click();
   });
 
   it('downloads a selection as one zip of the originals', async () => {
@@ -377,6 +413,7 @@ describe('gallery', () => {
     });
     expect(uploaded.status()).toBe(201);
     const id = ((await uploaded.json()) as { id: string }).id;
+    await eventually('the thumbnail', async () => (await context.request.get(`${baseUrl}/api/assets/${id}/thumbnail`)).ok(), 120_000);
 
     await page.goto(`${baseUrl}/photos`);
     const lane = page.getByRole('region', { name: 'On this day' });

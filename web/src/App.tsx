@@ -13,6 +13,7 @@ import { PeoplePage } from './pages/PeoplePage';
 import { PersonPage } from './pages/PersonPage';
 import { AlbumsPage } from './pages/AlbumsPage';
 import { AlbumPage } from './pages/AlbumPage';
+import { PartnerPage } from './pages/PartnerPage';
 import { SettingsPage } from './pages/SettingsPage';
 
 // The admin and map pages are rarely opened; keep them out of the first download.
@@ -35,6 +36,7 @@ function Gallery() {
             <Route path="/people/:id" element={<PersonPage />} />
             <Route path="/albums" element={<AlbumsPage />} />
             <Route path="/albums/:id" element={<AlbumPage />} />
+            <Route path="/partners/:id" element={<PartnerPage />} />
             <Route path="/favorites" element={<FavoritesPage />} />
             <Route path="/archive" element={<ArchivePage />} />
             <Route path="/trash" element={<TrashPage />} />

@@ -1,4 +1,5 @@
-/** The main timeline: every photo and video not archived or trashed, under "on this day". */
+/** The main timeline: every photo and video not archived or trashed (and partners' the user
+ *  shows in it), under "on this day". */
 import { useMemo } from 'react';
 import { timelineSource } from '../api/sources';
 import { MemoryLane } from '../components/MemoryLane';
@@ -8,7 +9,7 @@ import type { Action } from '../lib/actions';
 const actions: Action[] = ['favorite', 'album', 'download', 'archive', 'trash'];
 
 export function PhotosPage() {
-  const source = useMemo(() => timelineSource({ visibility: 'timeline' }), []);
+  const source = useMemo(() => timelineSource({ visibility: 'timeline', withPartners: true }), []);
   return (
     <Timeline
       source={source}

@@ -1,9 +1,10 @@
-/** Account settings: password, API keys, theme, and the map tile URL. */
+/** Account settings: sharing with partners, password, API keys, theme, and the map tile URL. */
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { ApiKey } from '../api/types';
 import { useStoredSetting, type Theme } from '../state/settings';
 import { errorMessage } from '../lib/format';
+import { PartnerSharing } from '../components/PartnerSharing';
 
 function PasswordForm() {
   const [password, setPassword] = useState('');
@@ -116,6 +117,7 @@ export function SettingsPage() {
         </label>
         <small>Leave empty to draw maps without tiles (nothing is loaded from the internet).</small>
       </section>
+      <PartnerSharing />
       <PasswordForm />
       <ApiKeys />
     </div>
