@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../api/client';
 import { errorMessage } from '../lib/format';
+import { UserSelect } from './UserSelect';
 
 interface Partner {
   id: string;
@@ -72,14 +73,7 @@ export function PartnerSharing() {
             void run(() => api.post('/partners', { sharedWithId: chosen })).then(() => setChosen(''));
           }}
         >
-          <select aria-label="Share your timeline with" value={chosen} onChange={(e) => setChosen(e.target.value)}>
-            <option value="">Choose someone…</option>
-            {candidates.map((user) => (
-              <option key={user.id} value={user.id}>
-                {user.name} ({user.email})
-              </option>
-            ))}
-          </select>
+          <UserSelect label="Share your timeline with" users={candidates} value={chosen} onChange={setChosen} />
           <button type="submit" disabled={!chosen}>
             Share my timeline
           </button>

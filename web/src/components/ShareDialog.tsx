@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { Album, AlbumUser } from '../api/types';
 import { errorMessage } from '../lib/format';
+import { UserSelect } from './UserSelect';
 import { Dialog } from './Dialog';
 
 type Person = AlbumUser['user'];
@@ -60,14 +61,7 @@ export function ShareDialog({ album, onChange, onClose }: { album: Album; onChan
       {users && candidates.length === 0 && <p className="empty-hint">There is nobody else to share with: an admin adds users.</p>}
       {candidates.length > 0 && (
         <form className="row" onSubmit={share}>
-          <select aria-label="Share with" value={chosen} onChange={(e) => setChosen(e.target.value)}>
-            <option value="">Choose someone…</option>
-            {candidates.map((user) => (
-              <option key={user.id} value={user.id}>
-                {user.name} ({user.email})
-              </option>
-            ))}
-          </select>
+          <UserSelect label="Share with" users={candidates} value={chosen} onChange={setChosen} />
           <select aria-label="New member's role" value={role} onChange={(e) => setRole(e.target.value as 'editor' | 'viewer')}>
             <option value="viewer">Can view</option>
             <option value="editor">Can add photos</option>

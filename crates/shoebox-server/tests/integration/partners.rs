@@ -9,14 +9,6 @@ use serde_json::{Value, json};
 
 const WHEN: &str = "2024-06-01T10:00:00.000Z";
 
-async fn send(server: &TestServer, token: &str, method: Method, path: &str, body: Option<Value>) -> reqwest::Response {
-    let mut request = server.http.request(method, server.api(path)).bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    request.send().await.unwrap()
-}
-
 async fn timeline_count(server: &TestServer, token: &str, query: &str) -> i64 {
     let response = server.get(token, &format!("/timeline/buckets?{query}")).await;
     assert_eq!(response.status(), StatusCode::OK, "{query}");
@@ -36,16 +28,16 @@ async fn a_partner_sees_the_shared_timeline_and_can_show_it_in_their_own() {
     let trashed = server.upload_new(&ann, "trashed.jpg", jpeg(3), WHEN).await;
     server.upload_new(&bob, "bobs.jpg", jpeg(4), WHEN).await;
     let archive =
-        send(&server, &ann, Method::PUT, "/assets", Some(json!({ "ids": [archived], "visibility": "archive" })));
+        server.send(&ann, Method::PUT, "/assets", Some(json!({ "ids": [archived], "visibility": "archive" })));
     assert_eq!(archive.await.status(), StatusCode::NO_CONTENT);
-    let trash = send(&server, &ann, Method::DELETE, "/assets", Some(json!({ "ids": [trashed] })));
+    let trash = server.send(&ann, Method::DELETE, "/assets", Some(json!({ "ids": [trashed] })));
     assert_eq!(trash.await.status(), StatusCode::NO_CONTENT);
 
     // Before sharing, Bob sees nothing of Ann's.
     expect_error(server.get(&bob, &format!("/assets/{shared}")).await, StatusCode::NOT_FOUND).await;
     assert_eq!(timeline_count(&server, &bob, &format!("userId={ann_id}")).await, 0);
 
-    let created = send(&server, &ann, Method::POST, "/partners", Some(json!({ "sharedWithId": bob_id }))).await;
+    let created = server.send(&ann, Method::POST, "/partners", Some(json!({ "sharedWithId": bob_id }))).await;
     assert_eq!(created.status(), StatusCode::CREATED);
     let created: Value = created.json().await.unwrap();
     assert_eq!((created["email"].as_str(), created["inTimeline"].as_bool()), (Some("bob@example.com"), Some(false)));
@@ -65,7 +57,7 @@ async fn a_partner_sees_the_shared_timeline_and_can_show_it_in_their_own() {
     // Ann's photos join Bob's own timeline only once he asks for it.
     assert_eq!(timeline_count(&server, &bob, "withPartners=true&visibility=timeline").await, 1);
     let shown =
-        send(&server, &bob, Method::PUT, &format!("/partners/{ann_id}"), Some(json!({ "inTimeline": true }))).await;
+        server.send(&bob, Method::PUT, &format!("/partners/{ann_id}"), Some(json!({ "inTimeline": true }))).await;
     assert_eq!(shown.json::<Value>().await.unwrap()["inTimeline"], true);
     assert_eq!(timeline_count(&server, &bob, "withPartners=true&visibility=timeline").await, 2);
     assert_eq!(timeline_count(&server, &bob, "visibility=timeline").await, 1);
@@ -96,19 +88,19 @@ async fn a_partner_sees_the_shared_timeline_and_can_show_it_in_their_own() {
         ),
     ];
     for (token, method, path, body, status) in cases {
-        expect_error(send(&server, token, method, &path, body).await, status).await;
+        expect_error(server.send(token, method, &path, body).await, status).await;
     }
 
     // Ann stops sharing: Bob loses access at once.
     assert_eq!(
-        send(&server, &ann, Method::DELETE, &format!("/partners/{bob_id}"), None).await.status(),
+        server.send(&ann, Method::DELETE, &format!("/partners/{bob_id}"), None).await.status(),
         StatusCode::NO_CONTENT
     );
     expect_error(server.get(&bob, &format!("/assets/{shared}")).await, StatusCode::NOT_FOUND).await;
     assert_eq!(timeline_count(&server, &bob, "withPartners=true&visibility=timeline").await, 1);
     // The mobile app's older form: the partner in the path.
     assert_eq!(
-        send(&server, &ann, Method::POST, &format!("/partners/{bob_id}"), None).await.status(),
+        server.send(&ann, Method::POST, &format!("/partners/{bob_id}"), None).await.status(),
         StatusCode::CREATED
     );
 }

@@ -10,14 +10,6 @@ use serde_json::{Value, json};
 
 const WHEN: &str = "2024-06-01T10:00:00.000Z";
 
-async fn call(server: &TestServer, token: &str, method: Method, path: &str, body: Option<Value>) -> reqwest::Response {
-    let mut request = server.http.request(method, server.api(path)).bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    request.send().await.unwrap()
-}
-
 async fn json_of(server: &TestServer, token: &str, path: &str) -> Value {
     let response = server.get(token, path).await;
     assert_eq!(response.status(), StatusCode::OK, "{path}");
@@ -51,9 +43,7 @@ async fn a_shared_album_lets_members_see_and_editors_add() {
     let emails: Vec<&str> = others.as_array().unwrap().iter().map(|u| u["email"].as_str().unwrap()).collect();
     assert_eq!(emails, ["admin@example.com", "bob@example.com", "carol@example.com"]);
 
-    let created = call(
-        &server,
-        &owner,
+    let created = server.send(&owner,
         Method::POST,
         "/albums",
         Some(json!({ "albumName": "Family", "assetIds": [photo], "albumUsers": [{ "userId": editor_id, "role": "editor" }] })),
@@ -64,14 +54,14 @@ async fn a_shared_album_lets_members_see_and_editors_add() {
     let id = album["id"].as_str().unwrap().to_owned();
     assert_eq!(album["shared"], true);
     // Immich's default role for an added user is editor; ask for viewer explicitly.
-    let shared = call(
-        &server,
-        &owner,
-        Method::PUT,
-        &format!("/albums/{id}/users"),
-        Some(json!({ "albumUsers": [{ "userId": viewer_id, "role": "viewer" }] })),
-    )
-    .await;
+    let shared = server
+        .send(
+            &owner,
+            Method::PUT,
+            &format!("/albums/{id}/users"),
+            Some(json!({ "albumUsers": [{ "userId": viewer_id, "role": "viewer" }] })),
+        )
+        .await;
     assert_eq!(shared.status(), StatusCode::OK);
     let shared: Value = shared.json().await.unwrap();
     let roles: Vec<(&str, &str)> = shared["albumUsers"]
@@ -105,9 +95,9 @@ async fn a_shared_album_lets_members_see_and_editors_add() {
 
     // The editor adds a photo of their own, which the owner then sees; not someone else's.
     let theirs = server.upload_new(&editor, "alice.jpg", jpeg(3), WHEN).await;
-    let added =
-        call(&server, &editor, Method::PUT, &format!("/albums/{id}/assets"), Some(json!({ "ids": [theirs, private] })))
-            .await;
+    let added = server
+        .send(&editor, Method::PUT, &format!("/albums/{id}/assets"), Some(json!({ "ids": [theirs, private] })))
+        .await;
     let added: Value = added.json().await.unwrap();
     assert_eq!(
         added,
@@ -116,38 +106,35 @@ async fn a_shared_album_lets_members_see_and_editors_add() {
     assert_eq!(album_count(&server, &owner, &id).await, 2);
     assert_eq!(json_of(&server, &owner, &format!("/assets/{theirs}")).await["originalFileName"], "alice.jpg");
     assert_eq!(album_count(&server, &viewer, &id).await, 2);
-    let planned = call(&server, &viewer, Method::POST, "/download/info", Some(json!({ "albumId": id }))).await;
+    let planned = server.send(&viewer, Method::POST, "/download/info", Some(json!({ "albumId": id }))).await;
     let planned: Value = planned.json().await.unwrap();
     assert_eq!(planned["archives"][0]["assetIds"].as_array().unwrap().len(), 2, "{planned}");
     // The editor cannot take the owner's photo out; the owner can take out anyone's.
     let removed =
-        call(&server, &editor, Method::DELETE, &format!("/albums/{id}/assets"), Some(json!({ "ids": [photo] }))).await;
+        server.send(&editor, Method::DELETE, &format!("/albums/{id}/assets"), Some(json!({ "ids": [photo] }))).await;
     assert_eq!(removed.json::<Value>().await.unwrap()[0]["error"], "not_found");
     let removed =
-        call(&server, &owner, Method::DELETE, &format!("/albums/{id}/assets"), Some(json!({ "ids": [theirs] }))).await;
+        server.send(&owner, Method::DELETE, &format!("/albums/{id}/assets"), Some(json!({ "ids": [theirs] }))).await;
     assert_eq!(removed.json::<Value>().await.unwrap()[0]["success"], true);
 
     // The viewer only looks; neither member may change the album itself.
     let refused =
-        call(&server, &viewer, Method::PUT, &format!("/albums/{id}/assets"), Some(json!({ "ids": [photo] }))).await;
+        server.send(&viewer, Method::PUT, &format!("/albums/{id}/assets"), Some(json!({ "ids": [photo] }))).await;
     assert!(expect_error(refused, StatusCode::FORBIDDEN).await.contains("viewer"));
     for member in [&editor, &viewer] {
         let renamed =
-            call(&server, member, Method::PATCH, &format!("/albums/{id}"), Some(json!({ "albumName": "Mine" }))).await;
+            server.send(member, Method::PATCH, &format!("/albums/{id}"), Some(json!({ "albumName": "Mine" }))).await;
         expect_error(renamed, StatusCode::FORBIDDEN).await;
-        expect_error(
-            call(&server, member, Method::DELETE, &format!("/albums/{id}"), None).await,
-            StatusCode::FORBIDDEN,
-        )
-        .await;
-        let invite = call(
-            &server,
-            member,
-            Method::PUT,
-            &format!("/albums/{id}/users"),
-            Some(json!({ "albumUsers": [{ "userId": editor_id }] })),
-        )
-        .await;
+        expect_error(server.send(member, Method::DELETE, &format!("/albums/{id}"), None).await, StatusCode::FORBIDDEN)
+            .await;
+        let invite = server
+            .send(
+                member,
+                Method::PUT,
+                &format!("/albums/{id}/users"),
+                Some(json!({ "albumUsers": [{ "userId": editor_id }] })),
+            )
+            .await;
         expect_error(invite, StatusCode::FORBIDDEN).await;
     }
     let stats = json_of(&server, &owner, "/albums/statistics").await;
@@ -158,25 +145,20 @@ async fn a_shared_album_lets_members_see_and_editors_add() {
     );
 
     // Promoting the viewer lets them add; then they leave, and the owner removes the editor.
-    let promoted = call(
-        &server,
-        &owner,
-        Method::PUT,
-        &format!("/albums/{id}/user/{viewer_id}"),
-        Some(json!({ "role": "editor" })),
-    )
-    .await;
+    let promoted = server
+        .send(&owner, Method::PUT, &format!("/albums/{id}/user/{viewer_id}"), Some(json!({ "role": "editor" })))
+        .await;
     assert_eq!(promoted.status(), StatusCode::NO_CONTENT);
     let bobs = server.upload_new(&viewer, "bob.jpg", jpeg(4), WHEN).await;
     let added =
-        call(&server, &viewer, Method::PUT, &format!("/albums/{id}/assets"), Some(json!({ "ids": [bobs] }))).await;
+        server.send(&viewer, Method::PUT, &format!("/albums/{id}/assets"), Some(json!({ "ids": [bobs] }))).await;
     assert_eq!(added.json::<Value>().await.unwrap()[0]["success"], true);
-    let left = call(&server, &viewer, Method::DELETE, &format!("/albums/{id}/user/me"), None).await;
+    let left = server.send(&viewer, Method::DELETE, &format!("/albums/{id}/user/me"), None).await;
     assert_eq!(left.status(), StatusCode::NO_CONTENT);
     expect_error(server.get(&viewer, &format!("/albums/{id}")).await, StatusCode::NOT_FOUND).await;
     expect_error(server.get(&viewer, &format!("/assets/{photo}")).await, StatusCode::NOT_FOUND).await;
     assert_eq!(album_count(&server, &owner, &id).await, 2, "what a member added stays after they leave");
-    let removed = call(&server, &owner, Method::DELETE, &format!("/albums/{id}/user/{editor_id}"), None).await;
+    let removed = server.send(&owner, Method::DELETE, &format!("/albums/{id}/user/{editor_id}"), None).await;
     assert_eq!(removed.status(), StatusCode::NO_CONTENT);
     expect_error(server.get(&editor, &format!("/assets/{photo}/original")).await, StatusCode::NOT_FOUND).await;
     assert_eq!(json_of(&server, &owner, &format!("/albums/{id}")).await["shared"], false);
@@ -188,7 +170,7 @@ async fn sharing_mistakes_get_clear_errors_and_change_nothing() {
     let owner = server.admin().await;
     let member = server.user(&owner, "alice@example.com").await;
     let (owner_id, member_id) = (user_id(&server, &owner).await, user_id(&server, &member).await);
-    let created = call(&server, &owner, Method::POST, "/albums", Some(json!({ "albumName": "Trip" }))).await;
+    let created = server.send(&owner, Method::POST, "/albums", Some(json!({ "albumName": "Trip" }))).await;
     let id = created.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
     let users = format!("/albums/{id}/users");
     let nobody = uuid::Uuid::new_v4();
@@ -201,7 +183,7 @@ async fn sharing_mistakes_get_clear_errors_and_change_nothing() {
     ];
     for (body, expected) in cases {
         let message =
-            expect_error(call(&server, &owner, Method::PUT, &users, Some(body.clone())).await, StatusCode::BAD_REQUEST)
+            expect_error(server.send(&owner, Method::PUT, &users, Some(body.clone())).await, StatusCode::BAD_REQUEST)
                 .await;
         assert!(message.contains(expected), "{body}: {message}");
     }
@@ -212,32 +194,33 @@ async fn sharing_mistakes_get_clear_errors_and_change_nothing() {
     );
 
     assert_eq!(
-        call(&server, &owner, Method::PUT, &users, Some(json!({ "albumUsers": [{ "userId": member_id }] })))
+        server
+            .send(&owner, Method::PUT, &users, Some(json!({ "albumUsers": [{ "userId": member_id }] })))
             .await
             .status(),
         StatusCode::OK
     );
     let twice =
-        call(&server, &owner, Method::PUT, &users, Some(json!({ "albumUsers": [{ "userId": member_id }] }))).await;
+        server.send(&owner, Method::PUT, &users, Some(json!({ "albumUsers": [{ "userId": member_id }] }))).await;
     assert!(expect_error(twice, StatusCode::BAD_REQUEST).await.contains("already a member"));
-    let leave = call(&server, &owner, Method::DELETE, &format!("/albums/{id}/user/me"), None).await;
+    let leave = server.send(&owner, Method::DELETE, &format!("/albums/{id}/user/me"), None).await;
     assert!(expect_error(leave, StatusCode::BAD_REQUEST).await.contains("cannot leave"));
-    let kick = call(&server, &member, Method::DELETE, &format!("/albums/{id}/user/{owner_id}"), None).await;
+    let kick = server.send(&member, Method::DELETE, &format!("/albums/{id}/user/{owner_id}"), None).await;
     expect_error(kick, StatusCode::FORBIDDEN).await;
-    let stranger = call(&server, &owner, Method::DELETE, &format!("/albums/{id}/user/{nobody}"), None).await;
+    let stranger = server.send(&owner, Method::DELETE, &format!("/albums/{id}/user/{nobody}"), None).await;
     expect_error(stranger, StatusCode::NOT_FOUND).await;
-    let bad = call(&server, &owner, Method::DELETE, &format!("/albums/{id}/user/someone"), None).await;
+    let bad = server.send(&owner, Method::DELETE, &format!("/albums/{id}/user/someone"), None).await;
     expect_error(bad, StatusCode::BAD_REQUEST).await;
 
     // A create that cannot share as asked leaves no album behind.
-    let refused = call(
-        &server,
-        &owner,
-        Method::POST,
-        "/albums",
-        Some(json!({ "albumName": "Ghost", "albumUsers": [{ "userId": nobody, "role": "viewer" }] })),
-    )
-    .await;
+    let refused = server
+        .send(
+            &owner,
+            Method::POST,
+            "/albums",
+            Some(json!({ "albumName": "Ghost", "albumUsers": [{ "userId": nobody, "role": "viewer" }] })),
+        )
+        .await;
     expect_error(refused, StatusCode::BAD_REQUEST).await;
     assert_eq!(json_of(&server, &owner, "/albums?name=Ghost").await, json!([]));
 }

@@ -7,7 +7,7 @@ use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
 use reqwest::multipart::{Form, Part};
-use reqwest::{Client, Response, StatusCode};
+use reqwest::{Client, Method, Response, StatusCode};
 use serde_json::{Value, json};
 use shoebox_core::Config;
 use shoebox_server::context::ApiContext;
@@ -124,6 +124,15 @@ impl TestServer {
         assert_eq!(response.status(), StatusCode::CREATED);
         let body: Value = response.json().await.unwrap();
         (body["apiKey"]["id"].as_str().unwrap().to_owned(), body["secret"].as_str().unwrap().to_owned())
+    }
+
+    /// Calls the API as the token's user, with `body` (if any) as JSON.
+    pub async fn send(&self, token: &str, method: Method, path: &str, body: Option<Value>) -> Response {
+        let mut request = self.http.request(method, self.api(path)).bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.unwrap()
     }
 
     pub async fn get(&self, token: &str, path: &str) -> Response {
