@@ -201,6 +201,18 @@ pub struct AssetUpdate {
 }
 
 /// Applies `update` to the owner's assets among `ids`; returns how many changed.
+/// Those of `ids` that are not the owner's assets (missing, purged, or someone else's).
+pub async fn not_owned(pool: &PgPool, owner: Uuid, ids: &[Uuid]) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar(
+        "SELECT id FROM unnest($2::uuid[]) AS wanted(id)
+         WHERE NOT EXISTS (SELECT 1 FROM assets a WHERE a.id = wanted.id AND a.owner_id = $1)",
+    )
+    .bind(owner)
+    .bind(ids)
+    .fetch_all(pool)
+    .await
+}
+
 pub async fn update(pool: &PgPool, owner: Uuid, ids: &[Uuid], update: &AssetUpdate) -> sqlx::Result<u64> {
     let result = sqlx::query(
         "UPDATE assets SET is_favorite = COALESCE($3, is_favorite), visibility = COALESCE($4, visibility),

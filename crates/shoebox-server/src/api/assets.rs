@@ -272,8 +272,25 @@ struct UpdateMany {
     fields: UpdateFields,
 }
 
+/// Refuses a bulk change naming assets the caller does not own, before anything changes:
+/// an album member's or partner's photo can be seen, not changed.
+async fn require_owned(ctx: &ApiContext, auth: &Auth, ids: &[Uuid]) -> ApiResult<()> {
+    let foreign = assets::not_owned(&ctx.db, auth.user.id, ids).await?;
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    let listed: Vec<String> = foreign.iter().take(5).map(Uuid::to_string).collect();
+    Err(ApiError::bad_request(format!(
+        "Nothing was changed: {} of the assets are not yours or do not exist ({}{})",
+        foreign.len(),
+        listed.join(", "),
+        if foreign.len() > listed.len() { ", …" } else { "" }
+    )))
+}
+
 async fn update_many(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<UpdateMany>) -> ApiResult<StatusCode> {
     auth.require("asset.update")?;
+    require_owned(&ctx, &auth, &body.ids).await?;
     apply(&ctx, &auth, &body.ids, &body.fields).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -288,6 +305,7 @@ struct DeleteMany {
 /// Moves assets to the trash, or with `force` deletes them and their files for good.
 async fn delete_many(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<DeleteMany>) -> ApiResult<StatusCode> {
     auth.require("asset.delete")?;
+    require_owned(&ctx, &auth, &body.ids).await?;
     if body.force {
         let (_, keys) = assets::purge(&ctx.db, auth.user.id, Purge::Ids(&body.ids)).await?;
         remove_files(&ctx, &keys).await;

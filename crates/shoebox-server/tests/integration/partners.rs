@@ -26,7 +26,7 @@ async fn a_partner_sees_the_shared_timeline_and_can_show_it_in_their_own() {
     let shared = server.upload_new(&ann, "shared.jpg", jpeg(1), WHEN).await;
     let archived = server.upload_new(&ann, "archived.jpg", jpeg(2), WHEN).await;
     let trashed = server.upload_new(&ann, "trashed.jpg", jpeg(3), WHEN).await;
-    server.upload_new(&bob, "bobs.jpg", jpeg(4), WHEN).await;
+    let bobs = server.upload_new(&bob, "bobs.jpg", jpeg(4), WHEN).await;
     let archive =
         server.send(&ann, Method::PUT, "/assets", Some(json!({ "ids": [archived], "visibility": "archive" })));
     assert_eq!(archive.await.status(), StatusCode::NO_CONTENT);
@@ -68,6 +68,18 @@ async fn a_partner_sees_the_shared_timeline_and_can_show_it_in_their_own() {
         .await
         .unwrap();
     assert!(month["ownerId"].as_array().unwrap().contains(&json!(ann_id)), "{month}");
+    // Seeing is not changing: a bulk change naming Ann's photo changes nothing, not even Bob's own.
+    let favorite = json!({ "ids": [shared, bobs], "isFavorite": true });
+    let refused = server.send(&bob, Method::PUT, "/assets", Some(favorite)).await;
+    assert!(expect_error(refused, StatusCode::BAD_REQUEST).await.contains(&shared), "names the foreign id");
+    let refused = server.send(&bob, Method::DELETE, "/assets", Some(json!({ "ids": [bobs, shared] }))).await;
+    assert!(expect_error(refused, StatusCode::BAD_REQUEST).await.starts_with("Nothing was changed"));
+    let mine: Value = server.get(&bob, &format!("/assets/{bobs}")).await.json().await.unwrap();
+    assert_eq!((mine["isFavorite"].as_bool(), mine["isTrashed"].as_bool()), (Some(false), Some(false)));
+    assert_eq!(
+        server.get(&ann, &format!("/assets/{shared}")).await.json::<Value>().await.unwrap()["isFavorite"],
+        false
+    );
     // Sharing goes one way: Ann sees nothing of Bob's.
     assert_eq!(timeline_count(&server, &ann, &format!("userId={bob_id}")).await, 0);
 
