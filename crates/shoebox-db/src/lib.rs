@@ -16,6 +16,7 @@ pub mod pipeline;
 pub mod places;
 pub mod search;
 pub mod sessions;
+pub mod shared_links;
 pub mod smart_search;
 pub mod stats;
 pub mod sync;

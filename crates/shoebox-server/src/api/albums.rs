@@ -35,7 +35,7 @@ pub fn router() -> Router<ApiContext> {
 /// `AlbumResponseDto`.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct AlbumResponse {
+pub(crate) struct AlbumResponse {
     id: Uuid,
     album_name: String,
     description: String,
@@ -120,7 +120,12 @@ async fn responses(ctx: &ApiContext, found: Vec<Album>) -> ApiResult<Vec<AlbumRe
 }
 
 async fn response(ctx: &ApiContext, auth: &Auth, id: Uuid) -> ApiResult<AlbumResponse> {
-    let album = albums::get(&ctx.db, auth.user.id, id).await?.ok_or_else(|| ApiError::not_found("Album"))?;
+    album_response(ctx, auth.user.id, id).await
+}
+
+/// `AlbumResponseDto` for an album the user owns or is a member of.
+pub(crate) async fn album_response(ctx: &ApiContext, user: Uuid, id: Uuid) -> ApiResult<AlbumResponse> {
+    let album = albums::get(&ctx.db, user, id).await?.ok_or_else(|| ApiError::not_found("Album"))?;
     responses(ctx, vec![album]).await?.pop().ok_or_else(|| ApiError::not_found("Album"))
 }
 

@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::api::dto::{self, AssetResponse};
 use crate::auth::Auth;
+use crate::auth::viewer::Viewer;
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Multipart, Path, Query};
@@ -139,14 +140,17 @@ async fn statistics(
     Ok(Json(json!({ "images": counts.images, "videos": counts.videos, "total": counts.images + counts.videos })))
 }
 
-async fn read(State(ctx): State<ApiContext>, auth: Auth, Path(id): Path<Uuid>) -> ApiResult<Json<AssetResponse>> {
-    auth.require("asset.read")?;
-    let asset = assets::get(&ctx.db, auth.user.id, id).await?.ok_or_else(|| ApiError::not_found("Asset"))?;
+async fn read(State(ctx): State<ApiContext>, viewer: Viewer, Path(id): Path<Uuid>) -> ApiResult<Json<AssetResponse>> {
+    viewer.require("asset.read")?;
+    viewer.require_asset(&ctx, id).await?;
+    let asset = assets::get(&ctx.db, viewer.user_id(), id).await?.ok_or_else(|| ApiError::not_found("Asset"))?;
     let mut response = AssetResponse::from(&asset);
-    // A photo shared in an album has its owner's metadata.
-    response.exif_info = shoebox_db::exif::get(&ctx.db, asset.owner_id, id).await?.as_ref().map(dto::exif_info);
-    let people = shoebox_db::people::of_asset(&ctx.db, auth.user.id, id).await?;
-    response.people = Some(people.iter().map(crate::api::people::person_json).collect());
+    if viewer.shows_metadata() {
+        // A photo shared in an album has its owner's metadata.
+        response.exif_info = shoebox_db::exif::get(&ctx.db, asset.owner_id, id).await?.as_ref().map(dto::exif_info);
+        let people = shoebox_db::people::of_asset(&ctx.db, viewer.user_id(), id).await?;
+        response.people = Some(people.iter().map(crate::api::people::person_json).collect());
+    }
     Ok(Json(response))
 }
 
@@ -261,7 +265,7 @@ async fn update_one(
     if apply(&ctx, &auth, &[id], &body).await? == 0 {
         return Err(ApiError::not_found("Asset"));
     }
-    read(State(ctx), auth, Path(id)).await
+    read(State(ctx), Viewer::User(auth), Path(id)).await
 }
 
 #[derive(Debug, Deserialize)]

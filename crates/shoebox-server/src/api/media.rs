@@ -1,5 +1,6 @@
 //! `/api/assets/{id}/original` and `/api/assets/{id}/thumbnail`: the bytes of an asset.
-//! These stream, so they sit outside the request timeout and response compression.
+//! These stream, so they sit outside the request timeout and response compression. A shared
+//! link's key (`?key=`) opens the assets of its album.
 
 use axum::Router;
 use axum::extract::State;
@@ -11,7 +12,7 @@ use shoebox_core::domain::{AssetFileKind, AssetType};
 use shoebox_db::assets;
 use uuid::Uuid;
 
-use crate::auth::Auth;
+use crate::auth::viewer::Viewer;
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Path, Query};
@@ -26,12 +27,14 @@ pub fn router() -> Router<ApiContext> {
 
 async fn original(
     State(ctx): State<ApiContext>,
-    auth: Auth,
+    viewer: Viewer,
     Path(id): Path<Uuid>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    auth.require("asset.download")?;
-    let asset = assets::get(&ctx.db, auth.user.id, id).await?.ok_or_else(|| ApiError::not_found("Asset"))?;
+    viewer.require("asset.download")?;
+    viewer.require_asset(&ctx, id).await?;
+    viewer.require_download()?;
+    let asset = assets::get(&ctx.db, viewer.user_id(), id).await?.ok_or_else(|| ApiError::not_found("Asset"))?;
     let file = StoredFile {
         key: &asset.original_path,
         content_type: &asset.original_mime_type,
@@ -50,22 +53,23 @@ struct ThumbnailQuery {
 /// The worker's thumbnail (WebP, default) or preview (JPEG); 404 until the worker has made it.
 async fn thumbnail(
     State(ctx): State<ApiContext>,
-    auth: Auth,
+    viewer: Viewer,
     Path(id): Path<Uuid>,
     Query(query): Query<ThumbnailQuery>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    auth.require("asset.view")?;
+    viewer.require("asset.view")?;
+    viewer.require_asset(&ctx, id).await?;
     let kind = match query.size.as_deref().unwrap_or("thumbnail") {
         "thumbnail" => AssetFileKind::Thumbnail,
         // Shoebox makes no separate full-size rendition: the preview stands in for it.
         "preview" | "fullsize" => AssetFileKind::Preview,
-        "original" => return original(State(ctx), auth, Path(id), headers).await,
+        "original" => return original(State(ctx), viewer, Path(id), headers).await,
         other => {
             return Err(ApiError::bad_request(format!("size must be thumbnail, preview or fullsize, not {other:?}")));
         }
     };
-    let (key, written_at) = assets::file_path(&ctx.db, auth.user.id, id, kind)
+    let (key, written_at) = assets::file_path(&ctx.db, viewer.user_id(), id, kind)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("Asset {} not found or not generated yet", kind.as_str())))?;
     let content_type = if key.ends_with(".webp") { "image/webp" } else { "image/jpeg" };
@@ -83,16 +87,17 @@ async fn thumbnail(
 /// the original itself. Streams with HTTP Range, so players can seek.
 async fn playback(
     State(ctx): State<ApiContext>,
-    auth: Auth,
+    viewer: Viewer,
     Path(id): Path<Uuid>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    auth.require("asset.view")?;
-    let asset = assets::get(&ctx.db, auth.user.id, id).await?.ok_or_else(|| ApiError::not_found("Asset"))?;
+    viewer.require("asset.view")?;
+    viewer.require_asset(&ctx, id).await?;
+    let asset = assets::get(&ctx.db, viewer.user_id(), id).await?.ok_or_else(|| ApiError::not_found("Asset"))?;
     if asset.kind() != AssetType::Video {
         return Err(ApiError::bad_request("This asset is not a video"));
     }
-    let encoded = assets::file_path(&ctx.db, auth.user.id, id, AssetFileKind::EncodedVideo).await?;
+    let encoded = assets::file_path(&ctx.db, viewer.user_id(), id, AssetFileKind::EncodedVideo).await?;
     let (key, content_type, etag) = match &encoded {
         Some((key, written_at)) => {
             (key.as_str(), "video/mp4", format!("{id}-playback-{}", written_at.timestamp_millis()))

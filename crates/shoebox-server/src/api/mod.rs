@@ -18,6 +18,7 @@ pub mod people;
 pub mod preferences;
 pub mod search;
 pub mod server;
+pub mod shared_links;
 pub mod sync;
 pub mod timeline;
 pub mod trash;
@@ -56,6 +57,7 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
         .merge(people::router())
         .merge(faces::router())
         .merge(duplicates::router())
+        .merge(shared_links::router())
         .merge(download::info_router())
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, ctx.config.request_timeout))

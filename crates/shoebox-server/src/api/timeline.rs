@@ -11,7 +11,7 @@ use shoebox_db::assets::{self, TimelineFilter};
 use uuid::Uuid;
 
 use crate::api::dto::iso;
-use crate::auth::Auth;
+use crate::auth::viewer::Viewer;
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
@@ -38,6 +38,19 @@ struct TimelineQuery {
 }
 
 impl TimelineQuery {
+    /// The filter for this viewer: a shared link's holder sees its album's photos and nothing else.
+    fn filter_for(&self, viewer: &Viewer) -> ApiResult<TimelineFilter> {
+        let mut filter = self.filter()?;
+        if let Viewer::Link(link) = viewer {
+            filter.album_id = Some(link.album_id);
+            filter.user_id = None;
+            filter.with_partners = false;
+            filter.is_trashed = false;
+            filter.person_id = None;
+        }
+        Ok(filter)
+    }
+
     fn filter(&self) -> ApiResult<TimelineFilter> {
         let ascending = match self.order.as_deref() {
             None | Some("desc") => false,
@@ -68,11 +81,11 @@ impl TimelineQuery {
 
 async fn buckets(
     State(ctx): State<ApiContext>,
-    auth: Auth,
+    viewer: Viewer,
     Query(query): Query<TimelineQuery>,
 ) -> ApiResult<Json<Value>> {
-    auth.require("timeline.read")?;
-    let buckets = assets::time_buckets(&ctx.db, auth.user.id, &query.filter()?).await?;
+    viewer.require("timeline.read")?;
+    let buckets = assets::time_buckets(&ctx.db, viewer.user_id(), &query.filter_for(&viewer)?).await?;
     Ok(Json(Value::Array(
         buckets.into_iter().map(|b| json!({ "timeBucket": b.time_bucket, "count": b.count })).collect(),
     )))
@@ -86,13 +99,13 @@ fn parse_month(raw: &str) -> Option<NaiveDate> {
 
 async fn bucket(
     State(ctx): State<ApiContext>,
-    auth: Auth,
+    viewer: Viewer,
     Query(query): Query<TimelineQuery>,
 ) -> ApiResult<Json<Value>> {
-    auth.require("timeline.read")?;
+    viewer.require("timeline.read")?;
     let raw = query.time_bucket.as_deref().ok_or_else(|| ApiError::bad_request("timeBucket is required"))?;
     let month = parse_month(raw).ok_or_else(|| ApiError::bad_request("timeBucket must be a date like 2024-01-01"))?;
-    let rows = assets::time_bucket_assets(&ctx.db, auth.user.id, month, &query.filter()?).await?;
+    let rows = assets::time_bucket_assets(&ctx.db, viewer.user_id(), month, &query.filter_for(&viewer)?).await?;
 
     let column = |f: &dyn Fn(&assets::TimelineAsset) -> Value| Value::Array(rows.iter().map(f).collect());
     Ok(Json(json!({

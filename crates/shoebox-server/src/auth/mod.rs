@@ -5,6 +5,7 @@ pub mod limiter;
 pub mod password;
 pub mod permissions;
 pub mod token;
+pub mod viewer;
 
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;

@@ -139,6 +139,14 @@ async fn immich_clients_endpoints_match_the_openapi_document() {
     call!(PATCH, "/albums/{id}", format!("/albums/{album}"), Some(json!({ "description": "sea" })));
     call!(GET, "/albums/statistics", "/albums/statistics");
     call!(POST, "/download/info", "/download/info", Some(json!({ "albumId": album })));
+    // A public link to the album.
+    let link = call!(POST, "/shared-links", "/shared-links", Some(json!({ "type": "ALBUM", "albumId": album })));
+    let (link_id, link_key) = (link["id"].as_str().unwrap_or_default(), link["key"].as_str().unwrap_or_default());
+    call!(GET, "/shared-links", "/shared-links");
+    call!(GET, "/shared-links/me", format!("/shared-links/me?key={link_key}"));
+    call!(PATCH, "/shared-links/{id}", format!("/shared-links/{link_id}"), Some(json!({ "description": "For Grandma" })));
+    call!(GET, "/shared-links/{id}", format!("/shared-links/{link_id}"));
+    call!(DELETE, "/shared-links/{id}", format!("/shared-links/{link_id}"));
     call!(DELETE, "/albums/{id}/assets", format!("/albums/{album}/assets"), Some(json!({ "ids": [asset] })));
 
     // Sync: each line's data must match the spec's schema for its type.

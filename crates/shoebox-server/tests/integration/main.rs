@@ -17,5 +17,6 @@ mod ml_contract;
 mod mobile_sync;
 mod partners;
 mod shared_albums;
+mod shared_links;
 mod timeline;
 mod upload;

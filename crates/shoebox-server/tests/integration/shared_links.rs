@@ -1,0 +1,177 @@
+//! Public links to an album: anyone with the key sees the album's photos and nothing else, can
+//! download only when allowed, and loses access when the link expires or is deleted.
+
+use crate::common;
+
+use common::{TestServer, expect_error, jpeg};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+const WHEN: &str = "2024-12-24T18:00:00.000Z";
+
+#[tokio::test]
+async fn a_link_opens_one_album_to_anyone_holding_it() {
+    let server = TestServer::start().await;
+    let owner = server.admin().await;
+    let in_album = server.upload_new(&owner, "tree.jpg", jpeg(1), WHEN).await;
+    let private = server.upload_new(&owner, "private.jpg", jpeg(2), WHEN).await;
+    let album = server
+        .send(&owner, Method::POST, "/albums", Some(json!({ "albumName": "Christmas", "assetIds": [in_album] })))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    let album_id = album["id"].as_str().unwrap().to_owned();
+
+    let created = server
+        .send(
+            &owner,
+            Method::POST,
+            "/shared-links",
+            Some(json!({ "type": "ALBUM", "albumId": album_id, "allowDownload": false })),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let link: Value = created.json().await.unwrap();
+    let key = link["key"].as_str().unwrap().to_owned();
+    assert_eq!(key.len(), 43, "256 bits, letters and digits");
+    assert_eq!((link["type"].as_str(), link["album"]["albumName"].as_str()), (Some("ALBUM"), Some("Christmas")));
+    let listed: Value = server.get(&owner, &format!("/shared-links?albumId={album_id}")).await.json().await.unwrap();
+    assert_eq!(listed[0]["id"], link["id"]);
+
+    // A stranger, with no account, holding only the key.
+    let stranger = |path: &str| {
+        server.http.get(server.api(&format!("{path}{}key={key}", if path.contains('?') { "&" } else { "?" }))).send()
+    };
+    let me: Value = stranger("/shared-links/me").await.unwrap().json().await.unwrap();
+    assert_eq!(me["album"]["albumName"], "Christmas");
+    let buckets: Value = stranger("/timeline/buckets").await.unwrap().json().await.unwrap();
+    assert_eq!(buckets, json!([{ "timeBucket": "2024-12-01", "count": 1 }]));
+    let month: Value = stranger("/timeline/bucket?timeBucket=2024-12-01").await.unwrap().json().await.unwrap();
+    assert_eq!(month["id"], json!([in_album]));
+    // Trying to widen the view changes nothing: the link's album is all there is.
+    let widened: Value = stranger(&format!("/timeline/buckets?isTrashed=true&userId={}", uuid::Uuid::new_v4()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(widened, json!([{ "timeBucket": "2024-12-01", "count": 1 }]));
+    assert_eq!(stranger(&format!("/assets/{in_album}")).await.unwrap().status(), StatusCode::OK);
+    for path in
+        [format!("/assets/{private}"), format!("/assets/{private}/thumbnail"), format!("/assets/{private}/original")]
+    {
+        expect_error(stranger(&path).await.unwrap(), StatusCode::NOT_FOUND).await;
+    }
+    // Downloads were not allowed.
+    let refused = stranger(&format!("/assets/{in_album}/original")).await.unwrap();
+    assert!(expect_error(refused, StatusCode::FORBIDDEN).await.contains("does not allow downloads"));
+    // Nothing but reading: the key is no login.
+    let write =
+        server.http.put(server.api(&format!("/assets/{in_album}?key={key}"))).json(&json!({ "isFavorite": true }));
+    expect_error(write.send().await.unwrap(), StatusCode::UNAUTHORIZED).await;
+    expect_error(
+        server.http.get(server.api(&format!("/albums?key={key}"))).send().await.unwrap(),
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+
+    // The owner allows downloads, then ends the link.
+    let id = link["id"].as_str().unwrap();
+    let edited = server
+        .send(&owner, Method::PATCH, &format!("/shared-links/{id}"), Some(json!({ "allowDownload": true })))
+        .await;
+    assert_eq!(edited.json::<Value>().await.unwrap()["allowDownload"], true);
+    let original = stranger(&format!("/assets/{in_album}/original")).await.unwrap();
+    assert_eq!(original.bytes().await.unwrap().to_vec(), jpeg(1));
+    assert_eq!(
+        server.send(&owner, Method::DELETE, &format!("/shared-links/{id}"), None).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let gone = expect_error(stranger("/timeline/buckets").await.unwrap(), StatusCode::UNAUTHORIZED).await;
+    assert!(gone.contains("does not exist or has expired"), "{gone}");
+}
+
+#[tokio::test]
+async fn links_expire_and_only_album_owners_make_them() {
+    let server = TestServer::start().await;
+    let owner = server.admin().await;
+    let member = server.user(&owner, "member@example.com").await;
+    let member_id =
+        server.get(&member, "/users/me").await.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let album = server
+        .send(
+            &owner,
+            Method::POST,
+            "/albums",
+            Some(json!({ "albumName": "Trip", "albumUsers": [{ "userId": member_id, "role": "editor" }] })),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    let album_id = album["id"].as_str().unwrap().to_owned();
+
+    let cases = [
+        (&member, json!({ "type": "ALBUM", "albumId": album_id }), StatusCode::FORBIDDEN, "owner"),
+        (&owner, json!({ "type": "INDIVIDUAL", "assetIds": [] }), StatusCode::BAD_REQUEST, "albums only"),
+        (&owner, json!({ "type": "ALBUM" }), StatusCode::BAD_REQUEST, "albumId is required"),
+        (
+            &owner,
+            json!({ "type": "ALBUM", "albumId": album_id, "allowUpload": true }),
+            StatusCode::BAD_REQUEST,
+            "uploads",
+        ),
+        (
+            &owner,
+            json!({ "type": "ALBUM", "albumId": album_id, "password": "x" }),
+            StatusCode::BAD_REQUEST,
+            "passwords",
+        ),
+        (
+            &owner,
+            json!({ "type": "ALBUM", "albumId": album_id, "expiresAt": "2001-01-01T00:00:00Z" }),
+            StatusCode::BAD_REQUEST,
+            "future",
+        ),
+        (&owner, json!({ "type": "ALBUM", "albumId": uuid::Uuid::new_v4() }), StatusCode::NOT_FOUND, "Album"),
+    ];
+    for (token, body, status, expected) in cases {
+        let message =
+            expect_error(server.send(token, Method::POST, "/shared-links", Some(body.clone())).await, status).await;
+        assert!(message.contains(expected), "{body}: {message}");
+    }
+
+    let link: Value = server
+        .send(
+            &owner,
+            Method::POST,
+            "/shared-links",
+            Some(json!({ "type": "ALBUM", "albumId": album_id, "expiresAt": "2999-01-01T00:00:00Z" })),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let key = link["key"].as_str().unwrap();
+    assert_eq!(
+        server.http.get(server.api(&format!("/shared-links/me?key={key}"))).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    // Time passes: the link expires.
+    sqlx::query("UPDATE shared_links SET expires_at = now() - interval '1 second'")
+        .execute(&server.ctx.db)
+        .await
+        .unwrap();
+    let expired = server.http.get(server.api(&format!("/shared-links/me?key={key}"))).send().await.unwrap();
+    expect_error(expired, StatusCode::UNAUTHORIZED).await;
+    let wrong = server.http.get(server.api("/shared-links/me?key=not-a-key")).send().await.unwrap();
+    expect_error(wrong, StatusCode::UNAUTHORIZED).await;
+    // Members see no links; the owner's are theirs alone.
+    assert_eq!(server.get(&member, "/shared-links").await.json::<Value>().await.unwrap(), json!([]));
+    expect_error(
+        server.get(&member, &format!("/shared-links/{}", link["id"].as_str().unwrap())).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}
