@@ -225,6 +225,36 @@ describe('gallery', () => {
     await eventually('the timeline again', async () => (await tiles()) === 5);
   });
 
+  it('makes a public link to the album that opens without an account', async () => {
+    await page.getByRole('link', { name: 'Albums' }).click();
+    await page.getByRole('link', { name: /Holiday/ }).click();
+    await page.getByRole('button', { name: 'Share' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Share album' });
+    await dialog.getByRole('button', { name: 'Create a link' }).click();
+    const url = await dialog.getByRole('textbox', { name: 'Link', exact: true }).inputValue();
+    expect(url).toMatch(new RegExp(`^${baseUrl}/share/[A-Za-z0-9]{43}$`));
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
+    // Someone with no account opens the link in a browser of their own.
+    const stranger = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const { page: visitor, errors: visitorErrors } = await openPage(stranger);
+      await visitor.goto(url);
+      await visitor.getByRole('heading', { name: 'Holiday' }).waitFor();
+      await visitor.getByText(`Shared by ${admin.name}`).waitFor();
+      await eventually('the album’s photos', async () => (await visitor.locator('.tile img.loaded').count()) === 2);
+      await visitor.locator('.tile img').first().click();
+      await visitor.getByRole('dialog', { name: 'Photo viewer' }).waitFor();
+      await eventually('the preview', () => visitor.locator('img.viewer-media').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0));
+      await visitor.keyboard.press('Escape');
+      await screenshot(visitor, 'shared-link');
+      expect(visitorErrors).toEqual([]);
+    } finally {
+      await stranger.close();
+    }
+    await page.getByRole('link', { name: 'Photos' }).click();
+  });
+
   it('shares the whole timeline with a partner, who can show it in theirs', async () => {
     await page.goto(`${baseUrl}/settings`);
     const sharing = page.getByRole('region', { name: 'Sharing' });

@@ -14,6 +14,7 @@ import { PersonPage } from './pages/PersonPage';
 import { AlbumsPage } from './pages/AlbumsPage';
 import { AlbumPage } from './pages/AlbumPage';
 import { PartnerPage } from './pages/PartnerPage';
+import { SharedAlbumPage } from './pages/SharedAlbumPage';
 import { SettingsPage } from './pages/SettingsPage';
 
 // The admin and map pages are rarely opened; keep them out of the first download.
@@ -55,7 +56,11 @@ export function App() {
   return (
     <BrowserRouter>
       <AuthProvider>
-        <Gallery />
+        <Routes>
+          {/* A shared link opens without signing in. */}
+          <Route path="/share/:key" element={<SharedAlbumPage />} />
+          <Route path="*" element={<Gallery />} />
+        </Routes>
       </AuthProvider>
     </BrowserRouter>
   );

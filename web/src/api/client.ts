@@ -30,8 +30,20 @@ export async function errorFrom(response: Response): Promise<ApiError> {
   return new ApiError(response.status, message);
 }
 
+/** A shared link's key: on a public album page every request carries it (`?key=`). */
+let shareKey: string | null = null;
+export function setShareKey(key: string | null) {
+  shareKey = key;
+}
+
+/** `url` with the shared link's key added, when there is one. */
+function withKey(url: string): string {
+  if (!shareKey) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}key=${encodeURIComponent(shareKey)}`;
+}
+
 export async function request<T>(method: string, path: string, body?: unknown, quiet401 = false): Promise<T> {
-  const response = await fetch(`/api${path}`, {
+  const response = await fetch(withKey(`/api${path}`), {
     method,
     credentials: 'same-origin',
     headers: body === undefined ? undefined : { 'content-type': 'application/json' },
@@ -60,9 +72,10 @@ export function isMissing(err: unknown): boolean {
 }
 
 export const media = {
-  thumbnail: (id: string, version = 0) => `/api/assets/${id}/thumbnail?size=thumbnail${version ? `&v=${version}` : ''}`,
-  preview: (id: string) => `/api/assets/${id}/thumbnail?size=preview`,
-  original: (id: string) => `/api/assets/${id}/original`,
-  playback: (id: string) => `/api/assets/${id}/video/playback`,
+  thumbnail: (id: string, version = 0) =>
+    withKey(`/api/assets/${id}/thumbnail?size=thumbnail${version ? `&v=${version}` : ''}`),
+  preview: (id: string) => withKey(`/api/assets/${id}/thumbnail?size=preview`),
+  original: (id: string) => withKey(`/api/assets/${id}/original`),
+  playback: (id: string) => withKey(`/api/assets/${id}/video/playback`),
   person: (id: string) => `/api/people/${id}/thumbnail`,
 };

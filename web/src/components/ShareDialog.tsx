@@ -5,6 +5,7 @@ import type { Album, AlbumUser } from '../api/types';
 import { errorMessage } from '../lib/format';
 import { UserSelect } from './UserSelect';
 import { Dialog } from './Dialog';
+import { PublicLinks } from './PublicLinks';
 
 type Person = AlbumUser['user'];
 
@@ -72,6 +73,7 @@ export function ShareDialog({ album, onChange, onClose }: { album: Album; onChan
         </form>
       )}
       {error && <p className="error" role="alert">{error}</p>}
+      <PublicLinks albumId={album.id} />
     </Dialog>
   );
 }

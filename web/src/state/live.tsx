@@ -90,10 +90,11 @@ export function useLive(): Live {
 
 /** Subscribes to live events for the lifetime of a component. */
 export function useLiveEvent(listener: EventListener) {
-  const { onEvent } = useLive();
+  // Public pages (a shared link) have no live events: nothing to subscribe to there.
+  const live = useContext(LiveContext);
   const latest = useRef(listener);
   latest.current = listener;
-  useEffect(() => onEvent((event) => latest.current(event)), [onEvent]);
+  useEffect(() => live?.onEvent((event) => latest.current(event)), [live]);
 }
 
 export function useUploads(): UploadItem[] {
