@@ -248,6 +248,10 @@ describe('gallery', () => {
       await eventually('the preview', () => visitor.locator('img.viewer-media').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0));
       await visitor.keyboard.press('Escape');
       await screenshot(visitor, 'shared-link');
+      const downloaded = visitor.waitForEvent('download');
+      await visitor.getByRole('button', { name: 'Download all' }).click();
+      const zip = readFileSync(await (await downloaded).path());
+      expect(zip.subarray(0, 4).toString('latin1')).toBe('PK\x03\x04');
       expect(visitorErrors).toEqual([]);
     } finally {
       await stranger.close();

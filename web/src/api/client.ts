@@ -37,7 +37,7 @@ export function setShareKey(key: string | null) {
 }
 
 /** `url` with the shared link's key added, when there is one. */
-function withKey(url: string): string {
+export function withKey(url: string): string {
   if (!shareKey) return url;
   return `${url}${url.includes('?') ? '&' : '?'}key=${encodeURIComponent(shareKey)}`;
 }

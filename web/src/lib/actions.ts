@@ -1,5 +1,5 @@
 /** What can be done to selected assets, as API calls in Immich's shapes. */
-import { api, errorFrom, media } from '../api/client';
+import { api, errorFrom, media, withKey } from '../api/client';
 
 export type Action =
   | 'favorite'
@@ -56,9 +56,15 @@ export async function download(ids: string[]) {
     save(media.original(ids[0]), '');
     return;
   }
-  const plan = await api.post<DownloadInfo>('/download/info', { assetIds: ids });
+  await downloadArchives({ assetIds: ids });
+}
+
+/** Fetches the zip archives the server plans for `what` (Immich's `DownloadInfoDto`: asset ids,
+ *  an album, or on a shared link's page nothing at all), one after another. */
+export async function downloadArchives(what: { assetIds?: string[]; albumId?: string }) {
+  const plan = await api.post<DownloadInfo>('/download/info', what);
   for (const archive of plan.archives) {
-    const response = await fetch('/api/download/archive', {
+    const response = await fetch(withKey('/api/download/archive'), {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'content-type': 'application/json' },

@@ -5,10 +5,12 @@ import { api, setShareKey } from '../api/client';
 import { timelineSource } from '../api/sources';
 import type { Album } from '../api/types';
 import { Timeline } from '../components/Timeline';
+import { downloadArchives } from '../lib/actions';
 import { errorMessage } from '../lib/format';
 
 interface SharedLink {
   description: string | null;
+  allowDownload: boolean;
   album: Album;
 }
 
@@ -49,6 +51,12 @@ export function SharedAlbumPage() {
             <h1 className="page-title">{link?.album.albumName ?? ''}</h1>
             {owner && <small className="sharing-label">Shared by {owner}</small>}
             {link?.description && <p>{link.description}</p>}
+            <span className="spacer" />
+            {link?.allowDownload && link.album.assetCount > 0 && (
+              <button type="button" onClick={() => void downloadArchives({}).catch((err) => setError(errorMessage(err)))}>
+                Download all
+              </button>
+            )}
           </div>
         }
         empty={<p className="empty-hint">This album is empty.</p>}

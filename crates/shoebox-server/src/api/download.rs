@@ -23,7 +23,7 @@ use tokio::sync::mpsc;
 use tokio_util::io::SyncIoBridge;
 use uuid::Uuid;
 
-use crate::auth::Auth;
+use crate::auth::viewer::Viewer;
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
@@ -71,24 +71,34 @@ struct ArchiveInfo {
     asset_ids: Vec<Uuid>,
 }
 
-async fn info(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<InfoRequest>) -> ApiResult<Response> {
-    auth.require("asset.download")?;
+async fn info(State(ctx): State<ApiContext>, viewer: Viewer, Json(body): Json<InfoRequest>) -> ApiResult<Response> {
+    viewer.require("asset.download")?;
+    viewer.require_download()?;
     let archive_size = match body.archive_size {
         None => DEFAULT_ARCHIVE_SIZE,
         Some(size) if size >= 1 => size,
         Some(size) => return Err(ApiError::bad_request(format!("archiveSize must be at least 1, not {size}"))),
     };
-    let items = match (&body.asset_ids, body.album_id, body.user_id) {
-        (Some(ids), _, _) => owned_items(&ctx, &auth, ids).await?,
-        (None, Some(album), _) => {
-            shoebox_db::albums::get(&ctx.db, auth.user.id, album).await?.ok_or_else(|| ApiError::not_found("Album"))?;
-            downloads::items(&ctx.db, auth.user.id, DownloadScope::Album(album)).await?
+    let user = viewer.user_id();
+    let items = match (&viewer, &body.asset_ids, body.album_id, body.user_id) {
+        (_, Some(ids), _, _) => visible_items(&ctx, &viewer, ids).await?,
+        // A shared link downloads its own album, whatever else is asked.
+        (Viewer::Link(link), None, _, _) => {
+            downloads::items(&ctx.db, user, DownloadScope::Album(link.album_id)).await?
         }
-        (None, None, Some(user)) if user == auth.user.id => {
-            downloads::items(&ctx.db, auth.user.id, DownloadScope::Library).await?
+        (Viewer::User(_), None, Some(album), _) => {
+            shoebox_db::albums::get(&ctx.db, user, album).await?.ok_or_else(|| ApiError::not_found("Album"))?;
+            downloads::items(&ctx.db, user, DownloadScope::Album(album)).await?
         }
-        (None, None, Some(_)) => return Err(ApiError::Forbidden("You can only download your own library".into())),
-        (None, None, None) => return Err(ApiError::bad_request("assetIds, albumId or userId is required")),
+        (Viewer::User(_), None, None, Some(owner)) if owner == user => {
+            downloads::items(&ctx.db, user, DownloadScope::Library).await?
+        }
+        (Viewer::User(_), None, None, Some(_)) => {
+            return Err(ApiError::Forbidden("You can only download your own library".into()));
+        }
+        (Viewer::User(_), None, None, None) => {
+            return Err(ApiError::bad_request("assetIds, albumId or userId is required"));
+        }
     };
     let archives = split_into_archives(&items, archive_size);
     let total_size = archives.iter().map(|archive| archive.size).sum();
@@ -102,8 +112,13 @@ struct ArchiveRequest {
     asset_ids: Vec<Uuid>,
 }
 
-async fn archive(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<ArchiveRequest>) -> ApiResult<Response> {
-    auth.require("asset.download")?;
+async fn archive(
+    State(ctx): State<ApiContext>,
+    viewer: Viewer,
+    Json(body): Json<ArchiveRequest>,
+) -> ApiResult<Response> {
+    viewer.require("asset.download")?;
+    viewer.require_download()?;
     if body.asset_ids.is_empty() {
         return Err(ApiError::bad_request("assetIds must name at least one asset"));
     }
@@ -112,11 +127,11 @@ async fn archive(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<Arc
             "An archive holds at most {MAX_ARCHIVE_ASSETS} assets; ask /download/info how to split them"
         )));
     }
-    let items = owned_items(&ctx, &auth, &body.asset_ids).await?;
+    let items = visible_items(&ctx, &viewer, &body.asset_ids).await?;
     let (sender, mut receiver) = mpsc::channel::<io::Result<Bytes>>(4);
     let storage = ctx.storage.clone();
     let runtime = tokio::runtime::Handle::current();
-    let user = auth.user.id;
+    let user = viewer.user_id();
     tokio::task::spawn_blocking(move || {
         let sink = ChannelWriter { sender: sender.clone() };
         if let Err(err) = write_archive(storage, runtime, &items, BufWriter::with_capacity(CHUNK_BYTES, sink)) {
@@ -139,12 +154,22 @@ async fn archive(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<Arc
         .into_response())
 }
 
-/// The caller's assets among `ids`, in their order; any id that is not theirs fails the request.
-async fn owned_items(ctx: &ApiContext, auth: &Auth, ids: &[Uuid]) -> ApiResult<Vec<DownloadItem>> {
+/// The assets among `ids` the viewer may download, in their order: a user's own and those
+/// shared with them, a link's holder only its album's. Any other id fails the request.
+async fn visible_items(ctx: &ApiContext, viewer: &Viewer, ids: &[Uuid]) -> ApiResult<Vec<DownloadItem>> {
     let mut unique = ids.to_vec();
     let mut seen = std::collections::HashSet::new();
     unique.retain(|id| seen.insert(*id));
-    let items = downloads::items(&ctx.db, auth.user.id, DownloadScope::Assets(&unique)).await?;
+    let mut items = downloads::items(&ctx.db, viewer.user_id(), DownloadScope::Assets(&unique)).await?;
+    if let Viewer::Link(link) = viewer {
+        let album: std::collections::HashSet<Uuid> =
+            downloads::items(&ctx.db, link.owner_id, DownloadScope::Album(link.album_id))
+                .await?
+                .iter()
+                .map(|i| i.id)
+                .collect();
+        items.retain(|item| album.contains(&item.id));
+    }
     if items.len() < unique.len() {
         let found: std::collections::HashSet<Uuid> = items.iter().map(|item| item.id).collect();
         let missing: Vec<String> =

@@ -144,7 +144,12 @@ async fn immich_clients_endpoints_match_the_openapi_document() {
     let (link_id, link_key) = (link["id"].as_str().unwrap_or_default(), link["key"].as_str().unwrap_or_default());
     call!(GET, "/shared-links", "/shared-links");
     call!(GET, "/shared-links/me", format!("/shared-links/me?key={link_key}"));
-    call!(PATCH, "/shared-links/{id}", format!("/shared-links/{link_id}"), Some(json!({ "description": "For Grandma" })));
+    call!(
+        PATCH,
+        "/shared-links/{id}",
+        format!("/shared-links/{link_id}"),
+        Some(json!({ "description": "For Grandma" }))
+    );
     call!(GET, "/shared-links/{id}", format!("/shared-links/{link_id}"));
     call!(DELETE, "/shared-links/{id}", format!("/shared-links/{link_id}"));
     call!(DELETE, "/albums/{id}/assets", format!("/albums/{album}/assets"), Some(json!({ "ids": [asset] })));

@@ -66,6 +66,8 @@ async fn a_link_opens_one_album_to_anyone_holding_it() {
     // Downloads were not allowed.
     let refused = stranger(&format!("/assets/{in_album}/original")).await.unwrap();
     assert!(expect_error(refused, StatusCode::FORBIDDEN).await.contains("does not allow downloads"));
+    let post = |path: &str, body: Value| server.http.post(server.api(&format!("{path}?key={key}"))).json(&body).send();
+    expect_error(post("/download/info", json!({})).await.unwrap(), StatusCode::FORBIDDEN).await;
     // Nothing but reading: the key is no login.
     let write =
         server.http.put(server.api(&format!("/assets/{in_album}?key={key}"))).json(&json!({ "isFavorite": true }));
@@ -84,6 +86,14 @@ async fn a_link_opens_one_album_to_anyone_holding_it() {
     assert_eq!(edited.json::<Value>().await.unwrap()["allowDownload"], true);
     let original = stranger(&format!("/assets/{in_album}/original")).await.unwrap();
     assert_eq!(original.bytes().await.unwrap().to_vec(), jpeg(1));
+    // The whole album as a zip: the link plans its own album, and takes nothing from outside it.
+    let planned: Value = post("/download/info", json!({ "userId": album_id })).await.unwrap().json().await.unwrap();
+    assert_eq!(planned["archives"][0]["assetIds"], json!([in_album]), "{planned}");
+    let outside = post("/download/archive", json!({ "assetIds": [in_album, private] })).await.unwrap();
+    assert!(expect_error(outside, StatusCode::BAD_REQUEST).await.contains(&private));
+    let zip = post("/download/archive", json!({ "assetIds": [in_album] })).await.unwrap();
+    assert_eq!(zip.headers()["content-type"], "application/zip");
+    assert!(zip.bytes().await.unwrap().starts_with(b"PK\x03\x04"));
     assert_eq!(
         server.send(&owner, Method::DELETE, &format!("/shared-links/{id}"), None).await.status(),
         StatusCode::NO_CONTENT
