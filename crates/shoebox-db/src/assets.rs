@@ -1,5 +1,6 @@
 //! Photos and videos, their derived files, and the timeline queries over them.
 
+use crate::albums::CAN_SEE_ALBUM;
 use chrono::{DateTime, NaiveDate, Utc};
 use shoebox_core::domain::{AssetFileKind, AssetType, Visibility};
 use sqlx::{FromRow, PgConnection, PgPool};
@@ -312,17 +313,11 @@ pub struct TimelineFilter {
     pub ascending: bool,
 }
 
-/// Whose assets: a partner's timeline (`$7`) when they share it with user `$1`; else the user's
-/// own, partners' they show in their timeline (`$8`), and all of album `$5` when the user owns
-/// it or is a member.
-const FILTER: &str = "(CASE WHEN $7::uuid IS NOT NULL THEN a.owner_id = $7 AND (a.owner_id = $1
-        OR (a.visibility = 'timeline' AND a.deleted_at IS NULL AND EXISTS (SELECT 1 FROM partners p WHERE p.shared_by_id = $7 AND p.shared_with_id = $1)))
-    ELSE a.owner_id = $1
-        OR ($8 AND a.visibility = 'timeline' AND a.deleted_at IS NULL AND EXISTS (SELECT 1 FROM partners p
-            WHERE p.shared_by_id = a.owner_id AND p.shared_with_id = $1 AND p.in_timeline))
-        OR ($5::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM albums al WHERE al.id = $5
-            AND (al.owner_id = $1 OR EXISTS (SELECT 1 FROM album_users au WHERE au.album_id = al.id AND au.user_id = $1))))
-    END)
+/// Whose assets: the owners in `$7` (see [`timeline_owners`]), only the timeline of anyone but
+/// the user `$1` outside an album, and in album `$5` when one is given. A plain `owner_id = ANY`
+/// keeps the `assets_timeline` index usable, which OR-ed access rules would not.
+const FILTER: &str = "a.owner_id = ANY($7::uuid[])
+    AND (a.owner_id = $1 OR $5::uuid IS NOT NULL OR (a.visibility = 'timeline' AND a.deleted_at IS NULL))
     AND (($2::text IS NULL AND a.visibility IN ('timeline', 'archive')) OR a.visibility = $2)
     AND ($3::boolean IS NULL OR a.is_favorite = $3)
     AND ((a.deleted_at IS NOT NULL) = $4)
@@ -344,7 +339,8 @@ pub async fn time_buckets(pool: &PgPool, owner: Uuid, filter: &TimelineFilter) -
          FROM assets a WHERE {FILTER}
          GROUP BY 1 ORDER BY 1 {order}"
     );
-    bind_filter(sqlx::query_as(sqlx::AssertSqlSafe(sql)), owner, filter).fetch_all(pool).await
+    let owners = timeline_owners(pool, owner, filter).await?;
+    bind_filter(sqlx::query_as(sqlx::AssertSqlSafe(sql)), owner, filter, owners).fetch_all(pool).await
 }
 
 /// What the timeline grid needs of one asset.
@@ -386,16 +382,22 @@ pub async fn time_bucket_assets(
                 a.live_photo_video_id, e.projection_type, e.city, e.country, e.latitude, e.longitude
          FROM assets a LEFT JOIN exif e ON e.asset_id = a.id
          WHERE {FILTER}
-           AND a.local_date_time >= ($9::date)::timestamp AT TIME ZONE 'UTC'
-           AND a.local_date_time < (($9::date) + interval '1 month')::timestamp AT TIME ZONE 'UTC'
+           AND a.local_date_time >= ($8::date)::timestamp AT TIME ZONE 'UTC'
+           AND a.local_date_time < (($8::date) + interval '1 month')::timestamp AT TIME ZONE 'UTC'
          ORDER BY a.local_date_time {order}, a.id {order}"
     );
-    bind_filter(sqlx::query_as(sqlx::AssertSqlSafe(sql)), owner, filter).bind(month).fetch_all(pool).await
+    let owners = timeline_owners(pool, owner, filter).await?;
+    bind_filter(sqlx::query_as(sqlx::AssertSqlSafe(sql)), owner, filter, owners).bind(month).fetch_all(pool).await
 }
 
 type QueryAs<'q, T> = sqlx::query::QueryAs<'q, sqlx::Postgres, T, sqlx::postgres::PgArguments>;
 
-fn bind_filter<'q, T>(query: QueryAs<'q, T>, owner: Uuid, filter: &TimelineFilter) -> QueryAs<'q, T> {
+fn bind_filter<'q, T>(
+    query: QueryAs<'q, T>,
+    owner: Uuid,
+    filter: &TimelineFilter,
+    owners: Vec<Uuid>,
+) -> QueryAs<'q, T> {
     query
         .bind(owner)
         .bind(filter.visibility.map(Visibility::as_str))
@@ -403,6 +405,41 @@ fn bind_filter<'q, T>(query: QueryAs<'q, T>, owner: Uuid, filter: &TimelineFilte
         .bind(filter.is_trashed)
         .bind(filter.album_id)
         .bind(filter.person_id)
-        .bind(filter.user_id)
-        .bind(filter.with_partners)
+        .bind(owners)
+}
+
+/// Whose assets a timeline request may show the user: the owners of an album's photos when the
+/// user can see the album; a partner who shares with them; else the user and, with
+/// `with_partners`, the partners they show in their timeline.
+async fn timeline_owners(pool: &PgPool, user: Uuid, filter: &TimelineFilter) -> sqlx::Result<Vec<Uuid>> {
+    if let Some(album) = filter.album_id {
+        // Whoever owns a photo in it: the owner, members, and members who have since left.
+        let sql = format!(
+            "SELECT DISTINCT a.owner_id FROM album_assets aa JOIN assets a ON a.id = aa.asset_id
+             WHERE aa.album_id = $2 AND EXISTS (SELECT 1 FROM albums al WHERE al.id = $2 AND {CAN_SEE_ALBUM})"
+        );
+        let owners: Vec<Uuid> =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(user).bind(album).fetch_all(pool).await?;
+        return Ok(if owners.is_empty() { vec![user] } else { owners });
+    }
+    if let Some(other) = filter.user_id.filter(|other| *other != user) {
+        let shares: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM partners WHERE shared_by_id = $1 AND shared_with_id = $2)",
+        )
+        .bind(other)
+        .bind(user)
+        .fetch_one(pool)
+        .await?;
+        return Ok(if shares { vec![other] } else { Vec::new() });
+    }
+    let mut owners = vec![user];
+    if filter.with_partners {
+        let partners: Vec<Uuid> =
+            sqlx::query_scalar("SELECT shared_by_id FROM partners WHERE shared_with_id = $1 AND in_timeline")
+                .bind(user)
+                .fetch_all(pool)
+                .await?;
+        owners.extend(partners);
+    }
+    Ok(owners)
 }
