@@ -22,3 +22,12 @@ pub async fn fresh_database() -> anyhow::Result<String> {
     pool.close().await;
     Ok(url)
 }
+
+/// Drops a database [`fresh_database`] made (benchmarks clean up after themselves).
+pub async fn drop_database(url: &str) -> anyhow::Result<()> {
+    let admin_url = std::env::var(TEST_DATABASE_URL).with_context(|| format!("{TEST_DATABASE_URL} is not set"))?;
+    let (_, name) = url.rsplit_once('/').context("database URL has no database name")?;
+    let mut admin = PgConnection::connect(&admin_url).await?;
+    admin.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).await?;
+    Ok(())
+}
