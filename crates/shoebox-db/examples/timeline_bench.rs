@@ -5,7 +5,7 @@
 //!
 //! `cargo run --release -p shoebox-db --example timeline_bench -- 100000 1000000`
 //! needs SHOEBOX_TEST_DATABASE_URL (a maintenance database on a Postgres with pgvector); it works
-//! in a database of its own and drops it at the end.
+//! in a database of its own and drops it at the end (SHOEBOX_BENCH_KEEP=1 keeps it).
 
 use std::time::{Duration, Instant};
 
@@ -81,7 +81,8 @@ async fn seed(pool: &PgPool, rows: i64) -> anyhow::Result<Vec<Uuid>> {
         .bind(users[0])
         .execute(pool)
         .await?;
-    sqlx::query("ANALYZE").execute(pool).await?;
+    // Steady state, as autovacuum leaves a server: statistics and the visibility map current.
+    sqlx::query("VACUUM ANALYZE").execute(pool).await?;
     println!("# {rows} photos among {USERS} users, seeded in {:.1} s", started.elapsed().as_secs_f64());
     Ok(users)
 }
@@ -123,6 +124,11 @@ async fn main() -> anyhow::Result<()> {
     }
     .await;
     pool.close().await;
-    shoebox_db::testing::drop_database(&url).await?;
+    // SHOEBOX_BENCH_KEEP=1 keeps the database, to look at query plans afterwards.
+    if std::env::var_os("SHOEBOX_BENCH_KEEP").is_some() {
+        println!("# kept {url}");
+    } else {
+        shoebox_db::testing::drop_database(&url).await?;
+    }
     result
 }
