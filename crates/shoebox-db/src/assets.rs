@@ -145,14 +145,15 @@ pub async fn find_by_checksums(pool: &PgPool, owner: Uuid, checksums: &[Vec<u8>]
 }
 
 /// SQL true when user `$1` may see asset `a`: theirs, in the timeline of a partner who shares
-/// with them, or in an album they own or are a member of.
+/// with them, or in an album they own or are a member of (never someone else's hidden, locked
+/// or trashed photo).
 pub(crate) const CAN_SEE_ASSET: &str = "(a.owner_id = $1
     OR (a.visibility = 'timeline' AND a.deleted_at IS NULL AND EXISTS (
         SELECT 1 FROM partners p WHERE p.shared_by_id = a.owner_id AND p.shared_with_id = $1))
-    OR EXISTS (
+    OR (a.visibility IN ('timeline', 'archive') AND a.deleted_at IS NULL AND EXISTS (
     SELECT 1 FROM album_assets x JOIN albums al ON al.id = x.album_id
     WHERE x.asset_id = a.id AND (al.owner_id = $1
-        OR EXISTS (SELECT 1 FROM album_users au WHERE au.album_id = al.id AND au.user_id = $1))))";
+        OR EXISTS (SELECT 1 FROM album_users au WHERE au.album_id = al.id AND au.user_id = $1)))))";
 
 /// An asset the user may see (see [`CAN_SEE_ASSET`]); changing it stays with its owner.
 pub async fn get(pool: &PgPool, viewer: Uuid, id: Uuid) -> sqlx::Result<Option<Asset>> {
@@ -313,11 +314,12 @@ pub struct TimelineFilter {
     pub ascending: bool,
 }
 
-/// Whose assets: the owners in `$7` (see [`timeline_owners`]), only the timeline of anyone but
-/// the user `$1` outside an album, and in album `$5` when one is given. A plain `owner_id = ANY`
+/// Whose assets: the owners in `$7` (see [`timeline_owners`]); of anyone but the user `$1`, only
+/// what is in their timeline (and, in album `$5`, their archive), never trashed. A plain `owner_id = ANY`
 /// keeps the `assets_timeline_covering` index usable, which OR-ed access rules would not.
 const FILTER: &str = "a.owner_id = ANY($7::uuid[])
-    AND (a.owner_id = $1 OR $5::uuid IS NOT NULL OR (a.visibility = 'timeline' AND a.deleted_at IS NULL))
+    AND (a.owner_id = $1 OR (a.deleted_at IS NULL
+        AND (a.visibility = 'timeline' OR ($5::uuid IS NOT NULL AND a.visibility = 'archive'))))
     AND (($2::text IS NULL AND a.visibility IN ('timeline', 'archive')) OR a.visibility = $2)
     AND ($3::boolean IS NULL OR a.is_favorite = $3)
     AND ((a.deleted_at IS NOT NULL) = $4)

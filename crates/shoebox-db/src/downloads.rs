@@ -24,7 +24,8 @@ pub enum DownloadScope<'a> {
     /// These assets, in this order: the user's own (trashed ones included, since the trash page
     /// offers them) and those shared with them in albums.
     Assets(&'a [Uuid]),
-    /// The assets not in the trash of an album the user owns or is a member of, oldest first.
+    /// The assets of an album the user owns or is a member of, oldest first: not trashed, hidden
+    /// or locked (the album page does not show those either).
     Album(Uuid),
     /// Every asset of the user that is not in the trash, oldest first.
     Library,
@@ -52,6 +53,7 @@ pub async fn items(pool: &PgPool, owner: Uuid, scope: DownloadScope<'_>) -> sqlx
                  JOIN albums al ON al.id = aa.album_id AND {CAN_SEE_ALBUM} \
                  JOIN assets a ON a.id = aa.asset_id \
                  WHERE aa.album_id = $2 AND a.deleted_at IS NULL \
+                   AND a.visibility IN ('timeline', 'archive') \
                  ORDER BY a.local_date_time, a.id"
             )))
             .bind(owner)

@@ -102,11 +102,12 @@ pub async fn delete(pool: &PgPool, owner: Uuid, id: Uuid) -> sqlx::Result<bool> 
     Ok(result.rows_affected() > 0)
 }
 
-/// Whether the link shows this asset: in its album and not in the trash.
+/// Whether the link shows this asset: in its album, not hidden or locked, not in the trash.
 pub async fn shows_asset(pool: &PgPool, link: &SharedLink, asset: Uuid) -> sqlx::Result<bool> {
     sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM album_assets aa JOIN assets a ON a.id = aa.asset_id
-                        WHERE aa.album_id = $1 AND aa.asset_id = $2 AND a.deleted_at IS NULL)",
+                        WHERE aa.album_id = $1 AND aa.asset_id = $2 AND a.deleted_at IS NULL
+                          AND a.visibility IN ('timeline', 'archive'))",
     )
     .bind(link.album_id)
     .bind(asset)

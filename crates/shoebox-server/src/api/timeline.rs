@@ -47,6 +47,7 @@ impl TimelineQuery {
             filter.with_partners = false;
             filter.is_trashed = false;
             filter.person_id = None;
+            filter.visibility = None;
         }
         Ok(filter)
     }

@@ -212,6 +212,31 @@ async fn sharing_mistakes_get_clear_errors_and_change_nothing() {
     let bad = server.send(&owner, Method::DELETE, &format!("/albums/{id}/user/someone"), None).await;
     expect_error(bad, StatusCode::BAD_REQUEST).await;
 
+    // A photo the owner locks or trashes leaves members' view of the album, whatever they ask for.
+    let secret = server.upload_new(&owner, "secret.jpg", jpeg(9), "2024-01-01T00:00:00.000Z").await;
+    let trashed = server.upload_new(&owner, "trashed.jpg", jpeg(10), "2024-01-01T00:00:00.000Z").await;
+    let add = json!({ "ids": [secret, trashed] });
+    assert_eq!(
+        server.send(&owner, Method::PUT, &format!("/albums/{id}/assets"), Some(add)).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(album_count(&server, &member, &id).await, 2);
+    let lock = json!({ "visibility": "locked" });
+    assert_eq!(
+        server.send(&owner, Method::PUT, &format!("/assets/{secret}"), Some(lock)).await.status(),
+        StatusCode::OK
+    );
+    let trash = json!({ "ids": [trashed] });
+    assert_eq!(server.send(&owner, Method::DELETE, "/assets", Some(trash)).await.status(), StatusCode::NO_CONTENT);
+    for hidden in [&secret, &trashed] {
+        expect_error(server.get(&member, &format!("/assets/{hidden}")).await, StatusCode::NOT_FOUND).await;
+    }
+    assert_eq!(album_count(&server, &member, &id).await, 0);
+    let asked = format!("/timeline/buckets?albumId={id}&visibility=locked");
+    assert_eq!(json_of(&server, &member, &asked).await, json!([]));
+    let trash_view = format!("/timeline/buckets?albumId={id}&isTrashed=true");
+    assert_eq!(json_of(&server, &member, &trash_view).await, json!([]));
+
     // A create that cannot share as asked leaves no album behind.
     let refused = server
         .send(
