@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../api/client';
-import { errorMessage } from '../lib/format';
+import { useChange } from '../state/change';
 import { UserSelect } from './UserSelect';
 
 interface Partner {
@@ -18,33 +18,19 @@ export function PartnerSharing() {
   const [sharedWith, setSharedWith] = useState<Partner[]>([]);
   const [users, setUsers] = useState<Partner[]>([]);
   const [chosen, setChosen] = useState('');
-  const [error, setError] = useState<string | null>(null);
 
   const load = useCallback(async () => {
-    try {
-      const [by, with_, all] = await Promise.all([
-        api.get<Partner[]>('/partners?direction=shared-by'),
-        api.get<Partner[]>('/partners?direction=shared-with'),
-        api.get<Partner[]>('/users'),
-      ]);
-      setSharedBy(by);
-      setSharedWith(with_);
-      setUsers(all);
-    } catch (err) {
-      setError(errorMessage(err));
-    }
+    const [by, with_, all] = await Promise.all([
+      api.get<Partner[]>('/partners?direction=shared-by'),
+      api.get<Partner[]>('/partners?direction=shared-with'),
+      api.get<Partner[]>('/users'),
+    ]);
+    setSharedBy(by);
+    setSharedWith(with_);
+    setUsers(all);
   }, []);
-  useEffect(() => void load(), [load]);
-
-  const run = async (change: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await change();
-      await load();
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  };
+  const { error, run, refresh } = useChange(load);
+  useEffect(() => void refresh(), [refresh]);
 
   const candidates = users.filter((user) => !sharedBy.some((partner) => partner.id === user.id));
 

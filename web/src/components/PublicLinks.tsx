@@ -2,7 +2,7 @@
  *  end it. */
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client';
-import { errorMessage } from '../lib/format';
+import { useChange } from '../state/change';
 
 interface Link {
   id: string;
@@ -16,23 +16,13 @@ export function shareUrl(key: string): string {
 
 export function PublicLinks({ albumId }: { albumId: string }) {
   const [links, setLinks] = useState<Link[]>([]);
-  const [error, setError] = useState<string | null>(null);
 
   const load = useCallback(
-    () => api.get<Link[]>(`/shared-links?albumId=${albumId}`).then(setLinks, (err) => setError(errorMessage(err))),
+    async () => setLinks(await api.get<Link[]>(`/shared-links?albumId=${albumId}`)),
     [albumId],
   );
-  useEffect(() => void load(), [load]);
-
-  const run = async (change: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await change();
-      await load();
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  };
+  const { error, run, refresh } = useChange(load);
+  useEffect(() => void refresh(), [refresh]);
 
   return (
     <section aria-label="Public links">

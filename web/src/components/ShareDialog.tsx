@@ -1,8 +1,9 @@
 /** Share an album with other users of the server, change their roles, or stop sharing. */
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { Album, AlbumUser } from '../api/types';
 import { errorMessage } from '../lib/format';
+import { useChange } from '../state/change';
 import { UserSelect } from './UserSelect';
 import { Dialog } from './Dialog';
 import { PublicLinks } from './PublicLinks';
@@ -13,23 +14,14 @@ export function ShareDialog({ album, onChange, onClose }: { album: Album; onChan
   const [users, setUsers] = useState<Person[] | null>(null);
   const [chosen, setChosen] = useState('');
   const [role, setRole] = useState<'editor' | 'viewer'>('viewer');
-  const [error, setError] = useState<string | null>(null);
+  const reload = useCallback(async () => onChange(await api.get<Album>(`/albums/${album.id}`)), [album.id, onChange]);
+  const { error, setError, run } = useChange(reload);
   const members = (album.albumUsers ?? []).filter((member) => member.role !== 'owner');
   const candidates = (users ?? []).filter((user) => !members.some((member) => member.user.id === user.id));
 
   useEffect(() => {
     api.get<Person[]>('/users').then(setUsers, (err) => setError(errorMessage(err)));
   }, []);
-
-  const run = async (change: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await change();
-      onChange(await api.get<Album>(`/albums/${album.id}`));
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  };
 
   const share = (event: React.FormEvent) => {
     event.preventDefault();
