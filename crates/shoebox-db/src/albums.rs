@@ -331,15 +331,16 @@ async fn add_assets_in(
     .bind(&owned)
     .fetch_all(&mut *tx)
     .await?;
-    if !added.is_empty() {
-        // The first asset added becomes the cover, as in Immich.
+    // The first asset added, in the request's order, becomes the cover, as in Immich (neither
+    // the ownership query nor RETURNING promises an order).
+    if let Some(first) = ids.iter().find(|id| added.contains(id)) {
         sqlx::query(
             "UPDATE albums SET updated_at = now(),
                  album_thumbnail_asset_id = COALESCE(album_thumbnail_asset_id, $2)
              WHERE id = $1",
         )
         .bind(album)
-        .bind(added[0])
+        .bind(first)
         .execute(&mut *tx)
         .await?;
     }
@@ -378,7 +379,7 @@ pub async fn remove_assets(
         sqlx::query(
             "UPDATE albums SET updated_at = now(),
                  album_thumbnail_asset_id = CASE WHEN album_thumbnail_asset_id = ANY($2)
-                     THEN (SELECT asset_id FROM album_assets WHERE album_id = $1 ORDER BY created_at LIMIT 1)
+                     THEN (SELECT asset_id FROM album_assets WHERE album_id = $1 ORDER BY created_at, asset_id LIMIT 1)
                      ELSE album_thumbnail_asset_id END
              WHERE id = $1",
         )
