@@ -132,6 +132,11 @@ describe('a timeline of 10,000 photos', () => {
     await page.getByRole('heading', { name: 'June 2025' }).waitFor();
     await screenshot(page, 'timeline-10k');
 
+    // Seeded photos have no thumbnail files: "On this day" shows their thumbhash, never a broken image.
+    const memory = page.getByRole('region', { name: 'On this day' }).getByRole('button').first();
+    expect(await memory.evaluate((card) => getComputedStyle(card).backgroundImage)).toMatch(/^url\("data:image\/png/);
+    expect(await memory.locator('img').evaluate((img) => getComputedStyle(img).opacity)).toBe('0');
+
     const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
     const scrollTasks = longTasks.slice(loadLongTasks);
     const report = {

@@ -4,6 +4,7 @@ import { api, media } from '../api/client';
 import { toTimelineAsset } from '../api/convert';
 import type { Asset } from '../api/types';
 import { localToday, yearsAgo } from '../lib/memories';
+import { placeholderUrl } from '../lib/thumbhash';
 import { Viewer } from './Viewer';
 
 interface Memory {
@@ -34,18 +35,29 @@ export function MemoryLane() {
 
   return (
     <section className="memory-lane" aria-label="On this day">
-      {memories.map((memory, index) => (
-        <button
-          key={memory.id}
-          type="button"
-          className="memory-card"
-          aria-label={`${yearsAgo(memory.data.year)}: ${memory.assets.length} ${memory.assets.length === 1 ? 'photo' : 'photos'}`}
-          onClick={() => setOpen({ memory: index, assetId: memory.assets[0].id })}
-        >
-          <img src={media.thumbnail(memory.assets[0].id)} alt="" loading="lazy" />
-          <span>{yearsAgo(memory.data.year)}</span>
-        </button>
-      ))}
+      {memories.map((memory, index) => {
+        const cover = memory.assets[0];
+        const placeholder = placeholderUrl(cover.thumbhash);
+        return (
+          <button
+            key={memory.id}
+            type="button"
+            className="memory-card"
+            style={{ backgroundImage: placeholder ? `url(${placeholder})` : undefined }}
+            aria-label={`${yearsAgo(memory.data.year)}: ${memory.assets.length} ${memory.assets.length === 1 ? 'photo' : 'photos'}`}
+            onClick={() => setOpen({ memory: index, assetId: cover.id })}
+          >
+            {/* Hidden until it loads: a photo still being processed shows its thumbhash, not a broken image. */}
+            <img
+              src={media.thumbnail(cover.id)}
+              alt=""
+              loading="lazy"
+              onLoad={(event) => event.currentTarget.classList.add('loaded')}
+            />
+            <span>{yearsAgo(memory.data.year)}</span>
+          </button>
+        );
+      })}
       {open && viewing && (
         <Viewer
           assets={assets}
