@@ -125,6 +125,16 @@ describe('gallery', () => {
     await page.getByRole('button', { name: 'Info' }).click();
     await page.getByRole('complementary', { name: 'Info' }).waitFor();
     await eventually('the preview', () => page.locator('img.viewer-media').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0));
+    // The starfish photo's place is marked inside the small map, with no map tiles configured.
+    await eventually('the place marker inside the small map', () =>
+      page.locator('.small-map').evaluate((map) => {
+        const marker = map.querySelector('path.leaflet-interactive');
+        if (!marker) return false;
+        const dot = marker.getBoundingClientRect();
+        const box = map.getBoundingClientRect();
+        return dot.width > 0 && dot.left >= box.left && dot.right <= box.right && dot.top >= box.top && dot.bottom <= box.bottom;
+      }),
+    );
     await screenshot(page, 'viewer');
   });
 
