@@ -8,6 +8,8 @@ export function LoginPage() {
   const { login, signUp } = useAuth();
   // Unknown until the server says whether it has an admin, so the form never changes under the user.
   const [mode, setMode] = useState<'login' | 'signup' | null>(null);
+  // Only when the server could not say whether it has an admin may the user switch forms.
+  const [canSwitch, setCanSwitch] = useState(false);
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -16,10 +18,14 @@ export function LoginPage() {
 
   useEffect(() => {
     // Immich's /server/config says whether an admin exists; without it, offer both.
-    api.get<{ isInitialized?: boolean }>('/server/config').then(
-      (config) => setMode(config.isInitialized === false ? 'signup' : 'login'),
-      () => setMode('login'),
-    );
+    const unknown = () => {
+      setMode('login');
+      setCanSwitch(true);
+    };
+    api.get<{ isInitialized?: boolean }>('/server/config').then((config) => {
+      if (config.isInitialized === undefined) unknown();
+      else setMode(config.isInitialized ? 'login' : 'signup');
+    }, unknown);
   }, []);
 
   const submit = async (event: React.FormEvent) => {
@@ -72,9 +78,11 @@ export function LoginPage() {
         <button type="submit" className="primary" disabled={busy}>
           {mode === 'signup' ? 'Create account' : 'Sign in'}
         </button>
-        <button type="button" className="link" onClick={() => setMode(mode === 'signup' ? 'login' : 'signup')}>
-          {mode === 'signup' ? 'I already have an account' : 'First time? Create the admin account'}
-        </button>
+        {canSwitch && (
+          <button type="button" className="link" onClick={() => setMode(mode === 'signup' ? 'login' : 'signup')}>
+            {mode === 'signup' ? 'I already have an account' : 'First time? Create the admin account'}
+          </button>
+        )}
       </form>
     </main>
   );
