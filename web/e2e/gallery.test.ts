@@ -464,6 +464,7 @@ describe('gallery', () => {
     const lane = page.getByRole('region', { name: 'On this day' });
     const memory = lane.getByRole('button', { name: '3 years ago: 1 photo' });
     await eventually('the memory thumbnail', () => memory.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), 60_000);
+    await eventually('the thumbnail shown over its placeholder', async () => (await memory.locator('img').evaluate((img) => getComputedStyle(img).opacity)) === '1');
     await screenshot(page, 'memories');
     await memory.click();
     await page.getByRole('dialog', { name: 'Photo viewer' }).waitFor();
