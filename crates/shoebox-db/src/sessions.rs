@@ -54,3 +54,13 @@ pub async fn delete(pool: &PgPool, id: Uuid) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(pool).await?;
     Ok(())
 }
+
+/// Ends every session of `user` but `keep` (when given); returns how many ended.
+pub async fn end_all_of<'e>(executor: impl sqlx::PgExecutor<'e>, user: Uuid, keep: Option<Uuid>) -> sqlx::Result<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND ($2::uuid IS NULL OR id <> $2)")
+        .bind(user)
+        .bind(keep)
+        .execute(executor)
+        .await?;
+    Ok(done.rows_affected())
+}

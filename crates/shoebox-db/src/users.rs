@@ -110,16 +110,82 @@ pub async fn list(pool: &PgPool) -> sqlx::Result<Vec<User>> {
     sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await
 }
 
-/// Replaces the password and clears the "must change password" flag.
-pub async fn set_password(pool: &PgPool, id: Uuid, password_hash: &str) -> sqlx::Result<()> {
+/// Replaces the password, clears the "must change password" flag and ends every session of the
+/// user but `keep_session` (the one making the change), at once. API keys stay: they are not
+/// sessions and are revoked one by one (as in Immich).
+pub async fn set_password(
+    pool: &PgPool,
+    id: Uuid,
+    password_hash: &str,
+    keep_session: Option<Uuid>,
+) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
     sqlx::query(
         "UPDATE users SET password_hash = $2, should_change_password = false, updated_at = now() WHERE id = $1",
     )
     .bind(id)
     .bind(password_hash)
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    crate::sessions::end_all_of(&mut *tx, id, keep_session).await?;
+    tx.commit().await
+}
+
+/// What an admin may change of an account (`UserAdminUpdateDto`); `None` keeps a field.
+#[derive(Debug, Clone, Default)]
+pub struct AdminUpdate {
+    pub email: Option<String>,
+    pub name: Option<String>,
+    /// A new password's hash: ends all of the user's sessions.
+    pub password_hash: Option<String>,
+    pub is_admin: Option<bool>,
+    pub should_change_password: Option<bool>,
+    pub quota_size_bytes: Option<Option<i64>>,
+    pub storage_label: Option<Option<String>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateUserError {
+    #[error("a user with this email already exists")]
+    EmailTaken,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Applies an admin's changes to a live account; `None` when there is no such account.
+pub async fn update_by_admin(pool: &PgPool, id: Uuid, update: &AdminUpdate) -> Result<Option<User>, UpdateUserError> {
+    let mut tx = pool.begin().await?;
+    let sql = format!(
+        "UPDATE users SET
+            email = COALESCE($2, email),
+            name = COALESCE($3, name),
+            password_hash = COALESCE($4, password_hash),
+            is_admin = COALESCE($5, is_admin),
+            should_change_password = COALESCE($6, should_change_password),
+            quota_size_bytes = CASE WHEN $7 THEN $8 ELSE quota_size_bytes END,
+            storage_label = CASE WHEN $9 THEN $10 ELSE storage_label END,
+            updated_at = now()
+         WHERE id = $1 AND deleted_at IS NULL RETURNING {COLUMNS}"
+    );
+    let user: Option<User> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .bind(update.email.as_deref().map(str::trim))
+        .bind(update.name.as_deref().map(str::trim))
+        .bind(&update.password_hash)
+        .bind(update.is_admin)
+        .bind(update.should_change_password)
+        .bind(update.quota_size_bytes.is_some())
+        .bind(update.quota_size_bytes.flatten())
+        .bind(update.storage_label.is_some())
+        .bind(update.storage_label.clone().flatten())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(|err| if crate::is_unique_violation(&err) { UpdateUserError::EmailTaken } else { err.into() })?;
+    if user.is_some() && update.password_hash.is_some() {
+        crate::sessions::end_all_of(&mut *tx, id, None).await?;
+    }
+    tx.commit().await?;
+    Ok(user)
 }
 
 /// Bytes of originals a user has stored (trash included: it still takes space).

@@ -155,7 +155,6 @@ async fn list(
     auth: Auth,
     Query(query): Query<ListQuery>,
 ) -> ApiResult<Json<Vec<AlbumResponse>>> {
-    auth.require("album.read")?;
     let filter =
         AlbumFilter { asset_id: query.asset_id, name: query.name, owned: query.is_owned, shared: query.is_shared };
     let mut found = albums::list(&ctx.db, auth.user.id, &filter).await?;
@@ -210,7 +209,6 @@ async fn create(
     auth: Auth,
     Json(body): Json<CreateAlbum>,
 ) -> ApiResult<impl IntoResponse> {
-    auth.require("album.create")?;
     let name = checked_name(&body.album_name)?;
     let members = checked_members(&body.album_users)?;
     check_bulk(&body.asset_ids)?;
@@ -227,7 +225,6 @@ async fn create(
 }
 
 async fn read(State(ctx): State<ApiContext>, auth: Auth, Path(id): Path<Uuid>) -> ApiResult<Json<AlbumResponse>> {
-    auth.require("album.read")?;
     Ok(Json(response(&ctx, &auth, id).await?))
 }
 
@@ -244,7 +241,6 @@ async fn add_users(
     Path(id): Path<Uuid>,
     Json(body): Json<AddUsers>,
 ) -> ApiResult<Json<AlbumResponse>> {
-    auth.require("albumUser.create")?;
     if body.album_users.is_empty() {
         return Err(ApiError::bad_request("albumUsers must name at least one user"));
     }
@@ -265,7 +261,6 @@ async fn update_user(
     Path((id, user_id)): Path<(Uuid, Uuid)>,
     Json(body): Json<UpdateUser>,
 ) -> ApiResult<StatusCode> {
-    auth.require("albumUser.update")?;
     let role = member_role(Some(&body.role))?;
     require_role(&ctx, &auth, id, &[AlbumRole::Owner]).await?;
     if !albums::set_member_role(&ctx.db, auth.user.id, id, user_id, role).await? {
@@ -280,7 +275,6 @@ async fn remove_user(
     auth: Auth,
     Path((id, user)): Path<(Uuid, String)>,
 ) -> ApiResult<StatusCode> {
-    auth.require("albumUser.delete")?;
     let user = if user == "me" {
         auth.user.id
     } else {
@@ -316,7 +310,6 @@ async fn update(
     Path(id): Path<Uuid>,
     Json(body): Json<UpdateAlbum>,
 ) -> ApiResult<Json<AlbumResponse>> {
-    auth.require("album.update")?;
     require_role(&ctx, &auth, id, &[AlbumRole::Owner]).await?;
     if body.order.as_deref().is_some_and(|order| order != "asc" && order != "desc") {
         return Err(ApiError::bad_request("order must be asc or desc"));
@@ -345,7 +338,6 @@ async fn update(
 }
 
 async fn delete(State(ctx): State<ApiContext>, auth: Auth, Path(id): Path<Uuid>) -> ApiResult<StatusCode> {
-    auth.require("album.delete")?;
     require_role(&ctx, &auth, id, &[AlbumRole::Owner]).await?;
     if !albums::delete(&ctx.db, auth.user.id, id).await? {
         return Err(ApiError::not_found("Album"));
@@ -364,7 +356,6 @@ async fn add_assets(
     Path(id): Path<Uuid>,
     Json(body): Json<BulkIds>,
 ) -> ApiResult<Json<Vec<Value>>> {
-    auth.require("albumAsset.create")?;
     check_bulk(&body.ids)?;
     require_role(&ctx, &auth, id, &[AlbumRole::Owner, AlbumRole::Editor]).await?;
     let outcomes =
@@ -378,7 +369,6 @@ async fn remove_assets(
     Path(id): Path<Uuid>,
     Json(body): Json<BulkIds>,
 ) -> ApiResult<Json<Vec<Value>>> {
-    auth.require("albumAsset.delete")?;
     check_bulk(&body.ids)?;
     require_role(&ctx, &auth, id, &[AlbumRole::Owner, AlbumRole::Editor]).await?;
     let outcomes = albums::remove_assets(&ctx.db, auth.user.id, id, &body.ids)
@@ -393,7 +383,6 @@ async fn remove_assets(
 }
 
 async fn statistics(State(ctx): State<ApiContext>, auth: Auth) -> ApiResult<Json<Value>> {
-    auth.require("album.statistics")?;
     let (owned, shared, not_shared) = albums::statistics(&ctx.db, auth.user.id).await?;
     Ok(Json(json!({ "owned": owned, "shared": shared, "notShared": not_shared })))
 }

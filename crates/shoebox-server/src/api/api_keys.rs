@@ -54,6 +54,15 @@ fn check_permissions(requested: &[String]) -> ApiResult<()> {
     }
 }
 
+/// A key may grant no more than the key that asks holds, neither to a new key nor to itself or
+/// another key (Immich's rule); a session holds everything its user may do.
+fn require_grantable(auth: &Auth, requested: &[String]) -> ApiResult<()> {
+    match requested.iter().find(|permission| auth.require(permission).is_err()) {
+        Some(missing) => Err(ApiError::Forbidden(format!("Cannot grant permissions you do not have: {missing}"))),
+        None => Ok(()),
+    }
+}
+
 #[derive(Debug, Deserialize)]
 struct CreateKey {
     name: Option<String>,
@@ -65,12 +74,8 @@ async fn create(
     auth: Auth,
     Json(body): Json<CreateKey>,
 ) -> ApiResult<impl IntoResponse> {
-    auth.require("apiKey.create")?;
     check_permissions(&body.permissions)?;
-    // A key may not hand out more than the key that creates it holds.
-    for permission in &body.permissions {
-        auth.require(permission)?;
-    }
+    require_grantable(&auth, &body.permissions)?;
     let name = body.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| "API Key".into());
     let secret = token::generate();
     let key = api_keys::create(&ctx.db, auth.user.id, &name, &token::hash(&secret), &body.permissions).await?;
@@ -79,7 +84,6 @@ async fn create(
 }
 
 async fn list(State(ctx): State<ApiContext>, auth: Auth) -> ApiResult<Json<Vec<ApiKeyResponse>>> {
-    auth.require("apiKey.read")?;
     let keys = api_keys::list(&ctx.db, auth.user.id).await?;
     Ok(Json(keys.into_iter().map(Into::into).collect()))
 }
@@ -94,7 +98,6 @@ async fn current(State(ctx): State<ApiContext>, auth: Auth) -> ApiResult<Json<Ap
 }
 
 async fn read(State(ctx): State<ApiContext>, auth: Auth, Path(id): Path<Uuid>) -> ApiResult<Json<ApiKeyResponse>> {
-    auth.require("apiKey.read")?;
     let key = api_keys::get(&ctx.db, auth.user.id, id).await?.ok_or_else(|| ApiError::not_found("API key"))?;
     Ok(Json(key.into()))
 }
@@ -111,9 +114,9 @@ async fn update(
     Path(id): Path<Uuid>,
     Json(body): Json<UpdateKey>,
 ) -> ApiResult<Json<ApiKeyResponse>> {
-    auth.require("apiKey.update")?;
     if let Some(requested) = &body.permissions {
         check_permissions(requested)?;
+        require_grantable(&auth, requested)?;
     }
     let key = api_keys::update(&ctx.db, auth.user.id, id, body.name.as_deref(), body.permissions.as_deref())
         .await?
@@ -122,7 +125,6 @@ async fn update(
 }
 
 async fn remove(State(ctx): State<ApiContext>, auth: Auth, Path(id): Path<Uuid>) -> ApiResult<StatusCode> {
-    auth.require("apiKey.delete")?;
     if api_keys::delete(&ctx.db, auth.user.id, id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {

@@ -48,7 +48,6 @@ async fn upload(
     headers: HeaderMap,
     Multipart(multipart): Multipart,
 ) -> ApiResult<impl IntoResponse> {
-    auth.require("asset.upload")?;
     // A client that sends the checksum up front learns about a duplicate before the body moves.
     if let Some(sum) = headers.get("x-immich-checksum").and_then(|v| v.to_str().ok()) {
         let sum =
@@ -88,7 +87,6 @@ async fn bulk_upload_check(
     auth: Auth,
     Json(body): Json<BulkCheck>,
 ) -> ApiResult<Json<Value>> {
-    auth.require("asset.upload")?;
     if body.assets.len() > MAX_CHECK_ITEMS {
         return Err(ApiError::bad_request(format!("At most {MAX_CHECK_ITEMS} assets can be checked at once")));
     }
@@ -130,7 +128,6 @@ async fn statistics(
     auth: Auth,
     Query(query): Query<StatisticsQuery>,
 ) -> ApiResult<Json<Value>> {
-    auth.require("asset.statistics")?;
     let filter = AssetCountFilter {
         is_favorite: query.is_favorite,
         is_trashed: query.is_trashed,
@@ -141,7 +138,6 @@ async fn statistics(
 }
 
 async fn read(State(ctx): State<ApiContext>, viewer: Viewer, Path(id): Path<Uuid>) -> ApiResult<Json<AssetResponse>> {
-    viewer.require("asset.read")?;
     viewer.require_asset(&ctx, id).await?;
     let asset = assets::get(&ctx.db, viewer.user_id(), id).await?.ok_or_else(|| ApiError::not_found("Asset"))?;
     let mut response = AssetResponse::from(&asset);
@@ -261,7 +257,6 @@ async fn update_one(
     Path(id): Path<Uuid>,
     Json(body): Json<UpdateFields>,
 ) -> ApiResult<Json<AssetResponse>> {
-    auth.require("asset.update")?;
     if apply(&ctx, &auth, &[id], &body).await? == 0 {
         return Err(ApiError::not_found("Asset"));
     }
@@ -293,7 +288,6 @@ async fn require_owned(ctx: &ApiContext, auth: &Auth, ids: &[Uuid]) -> ApiResult
 }
 
 async fn update_many(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<UpdateMany>) -> ApiResult<StatusCode> {
-    auth.require("asset.update")?;
     require_owned(&ctx, &auth, &body.ids).await?;
     apply(&ctx, &auth, &body.ids, &body.fields).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -308,7 +302,6 @@ struct DeleteMany {
 
 /// Moves assets to the trash, or with `force` deletes them and their files for good.
 async fn delete_many(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<DeleteMany>) -> ApiResult<StatusCode> {
-    auth.require("asset.delete")?;
     require_owned(&ctx, &auth, &body.ids).await?;
     if body.force {
         let (_, keys) = assets::purge(&ctx.db, auth.user.id, Purge::Ids(&body.ids)).await?;

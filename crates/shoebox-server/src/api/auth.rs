@@ -156,6 +156,8 @@ async fn validate_token(_auth: Auth) -> Json<serde_json::Value> {
     Json(json!({ "authStatus": true }))
 }
 
+/// `ChangePasswordDto`. Its `invalidateSessions` flag is read by no one: Immich ends the other
+/// sessions whatever it says, and so does Shoebox.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ChangePassword {
@@ -163,6 +165,8 @@ struct ChangePassword {
     new_password: String,
 }
 
+/// Changes the caller's password and ends their other sessions (whoever learnt the old password
+/// is signed out); the session making the change stays. API keys stay, as in Immich.
 async fn change_password(
     State(ctx): State<ApiContext>,
     auth: Auth,
@@ -172,7 +176,8 @@ async fn change_password(
         return Err(ApiError::bad_request("Wrong password"));
     }
     password::check_strength(&body.new_password)?;
-    shoebox_db::users::set_password(&ctx.db, auth.user.id, &password::hash(body.new_password).await?).await?;
+    let hash = password::hash(body.new_password).await?;
+    users::set_password(&ctx.db, auth.user.id, &hash, auth.session_id()).await?;
     let user = users::find_by_id(&ctx.db, auth.user.id).await?.ok_or_else(|| ApiError::not_found("User"))?;
     let usage = users::usage_bytes(&ctx.db, user.id).await?;
     Ok(Json(UserAdminResponse::new(&user, usage)))

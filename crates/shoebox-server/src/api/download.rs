@@ -72,7 +72,6 @@ struct ArchiveInfo {
 }
 
 async fn info(State(ctx): State<ApiContext>, viewer: Viewer, Json(body): Json<InfoRequest>) -> ApiResult<Response> {
-    viewer.require("asset.download")?;
     viewer.require_download()?;
     let archive_size = match body.archive_size {
         None => DEFAULT_ARCHIVE_SIZE,
@@ -117,7 +116,6 @@ async fn archive(
     viewer: Viewer,
     Json(body): Json<ArchiveRequest>,
 ) -> ApiResult<Response> {
-    viewer.require("asset.download")?;
     viewer.require_download()?;
     if body.asset_ids.is_empty() {
         return Err(ApiError::bad_request("assetIds must name at least one asset"));

@@ -25,7 +25,6 @@ pub fn router() -> Router<ApiContext> {
 
 /// `DuplicateResponseDto[]`; the suggestion keeps the largest file, as the most complete copy.
 async fn list(State(ctx): State<ApiContext>, auth: Auth) -> ApiResult<Json<Value>> {
-    auth.require("duplicate.read")?;
     let groups = duplicates::groups(&ctx.db, auth.user.id).await?;
     Ok(Json(Value::Array(
         groups
@@ -40,7 +39,6 @@ async fn list(State(ctx): State<ApiContext>, auth: Auth) -> ApiResult<Json<Value
 }
 
 async fn dismiss_one(State(ctx): State<ApiContext>, auth: Auth, Path(id): Path<Uuid>) -> ApiResult<StatusCode> {
-    auth.require("duplicate.delete")?;
     if duplicates::dismiss(&ctx.db, auth.user.id, &[id]).await? == 0 {
         return Err(ApiError::not_found("Duplicate group"));
     }
@@ -53,7 +51,6 @@ struct IdsBody {
 }
 
 async fn dismiss_many(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<IdsBody>) -> ApiResult<StatusCode> {
-    auth.require("duplicate.delete")?;
     duplicates::dismiss(&ctx.db, auth.user.id, &body.ids).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -73,7 +70,6 @@ struct ResolveBody {
 
 /// `POST /duplicates/resolve` (Immich 3): one `BulkIdResponseDto` per group.
 async fn resolve(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<ResolveBody>) -> ApiResult<Json<Value>> {
-    auth.require("duplicate.delete")?;
     let mut out = Vec::with_capacity(body.groups.len());
     for group in &body.groups {
         let outcome = duplicates::resolve(

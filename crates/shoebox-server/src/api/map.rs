@@ -36,7 +36,6 @@ async fn markers(
     auth: Auth,
     Query(query): Query<MarkerQuery>,
 ) -> ApiResult<Json<Vec<Value>>> {
-    auth.require("map.read")?;
     let filter = MarkerFilter {
         with_archived: query.is_archived.unwrap_or(false),
         is_favorite: query.is_favorite,

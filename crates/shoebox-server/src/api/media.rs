@@ -31,7 +31,6 @@ async fn original(
     Path(id): Path<Uuid>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    viewer.require("asset.download")?;
     viewer.require_asset(&ctx, id).await?;
     viewer.require_download()?;
     let asset = assets::get(&ctx.db, viewer.user_id(), id).await?.ok_or_else(|| ApiError::not_found("Asset"))?;
@@ -58,7 +57,6 @@ async fn thumbnail(
     Query(query): Query<ThumbnailQuery>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    viewer.require("asset.view")?;
     viewer.require_asset(&ctx, id).await?;
     let kind = match query.size.as_deref().unwrap_or("thumbnail") {
         "thumbnail" => AssetFileKind::Thumbnail,
@@ -91,7 +89,6 @@ async fn playback(
     Path(id): Path<Uuid>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    viewer.require("asset.view")?;
     viewer.require_asset(&ctx, id).await?;
     let asset = assets::get(&ctx.db, viewer.user_id(), id).await?.ok_or_else(|| ApiError::not_found("Asset"))?;
     if asset.kind() != AssetType::Video {

@@ -77,7 +77,6 @@ async fn list(
     auth: Auth,
     Query(query): Query<MemoryQuery>,
 ) -> ApiResult<Json<Vec<Value>>> {
-    auth.require("memory.read")?;
     let (day, found) = find(&ctx, &auth, &query).await?;
     Ok(Json(found.iter().map(|memory| memory_json(auth.user.id, day, memory)).collect()))
 }
@@ -87,7 +86,6 @@ async fn statistics(
     auth: Auth,
     Query(query): Query<MemoryQuery>,
 ) -> ApiResult<Json<Value>> {
-    auth.require("memory.statistics")?;
     let (_, found) = find(&ctx, &auth, &query).await?;
     Ok(Json(json!({ "total": found.len() })))
 }

@@ -27,10 +27,12 @@ pub mod users;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
+use axum::middleware;
 use axum::response::Response;
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 
+use crate::auth::guard;
 use crate::context::ApiContext;
 use crate::error::error_response;
 
@@ -38,6 +40,8 @@ use crate::error::error_response;
 const JSON_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
+    // Every route passes the access rules (`auth::rules`) first, inside compression so that a
+    // shared link's answers can be read and stripped of metadata.
     // Quick JSON requests: bounded in time, compressed.
     let json_api = Router::new()
         .merge(server::router())
@@ -59,6 +63,7 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
         .merge(duplicates::router())
         .merge(shared_links::router())
         .merge(download::info_router())
+        .layer(middleware::from_fn_with_state(ctx.clone(), guard::authorize))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, ctx.config.request_timeout))
         .layer(CompressionLayer::new());
@@ -68,7 +73,8 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
         .merge(media::router())
         .merge(download::archive_router())
         .merge(events::router())
-        .merge(sync::router());
+        .merge(sync::router())
+        .layer(middleware::from_fn_with_state(ctx.clone(), guard::authorize));
     json_api.merge(streaming).fallback(not_found).method_not_allowed_fallback(method_not_allowed)
 }
 

@@ -55,7 +55,6 @@ struct ListQuery {
 }
 
 async fn list(State(ctx): State<ApiContext>, auth: Auth, Query(query): Query<ListQuery>) -> ApiResult<Json<Value>> {
-    auth.require("person.read")?;
     let page = query.page.unwrap_or(1);
     let size = query.size.unwrap_or(500);
     if page < 1 || !(1..=1000).contains(&size) {
@@ -76,7 +75,6 @@ async fn create(
     auth: Auth,
     Json(body): Json<UpdateBody>,
 ) -> ApiResult<(axum::http::StatusCode, Json<Value>)> {
-    auth.require("person.create")?;
     let update = body.to_update()?;
     if update.feature_face_asset_id.is_some() {
         return Err(ApiError::bad_request("a new person has no faces to choose from"));
@@ -90,7 +88,6 @@ async fn person_of(ctx: &ApiContext, auth: &Auth, id: Uuid) -> ApiResult<Person>
 }
 
 async fn read(State(ctx): State<ApiContext>, auth: Auth, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
-    auth.require("person.read")?;
     Ok(Json(person_json(&person_of(&ctx, &auth, id).await?)))
 }
 
@@ -99,7 +96,6 @@ const MAX_BULK_IDS: usize = 10_000;
 
 /// `DELETE /people/{id}`: the person goes; their faces stay, without a person.
 async fn delete_one(State(ctx): State<ApiContext>, auth: Auth, Path(id): Path<Uuid>) -> ApiResult<StatusCode> {
-    auth.require("person.delete")?;
     match people::delete(&ctx.db, auth.user.id, &[id]).await? {
         DeleteOutcome::NotFound(_) => Err(ApiError::not_found("Person")),
         DeleteOutcome::Deleted { thumbnails } => {
@@ -117,7 +113,6 @@ struct BulkIds {
 
 /// `DELETE /people`: all of them or, when one is not the caller's, none.
 async fn delete_many(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<BulkIds>) -> ApiResult<StatusCode> {
-    auth.require("person.delete")?;
     if body.ids.len() > MAX_BULK_IDS {
         return Err(ApiError::bad_request(format!("At most {MAX_BULK_IDS} people can be deleted at once")));
     }
@@ -203,7 +198,6 @@ async fn update_one(
     Path(id): Path<Uuid>,
     Json(body): Json<UpdateBody>,
 ) -> ApiResult<Json<Value>> {
-    auth.require("person.update")?;
     apply(&ctx, &auth, id, &body).await?;
     Ok(Json(person_json(&person_of(&ctx, &auth, id).await?)))
 }
@@ -219,7 +213,6 @@ async fn update_many(
     auth: Auth,
     Json(body): Json<UpdateManyBody>,
 ) -> ApiResult<Json<Value>> {
-    auth.require("person.update")?;
     let mut results = Vec::with_capacity(body.people.len());
     for item in &body.people {
         let Some(id) = item.id else { return Err(ApiError::bad_request("every person needs an id")) };
@@ -246,7 +239,6 @@ async fn merge(
     Path(id): Path<Uuid>,
     Json(body): Json<MergeBody>,
 ) -> ApiResult<Json<Value>> {
-    auth.require("person.merge")?;
     if body.ids.is_empty() {
         return Err(ApiError::bad_request("ids must name at least one person"));
     }
@@ -270,7 +262,6 @@ async fn thumbnail(
     Path(id): Path<Uuid>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    auth.require("person.read")?;
     let person = person_of(&ctx, &auth, id).await?;
     let key = person.thumbnail_path.ok_or_else(|| ApiError::NotFound("Person thumbnail not generated yet".into()))?;
     let file = StoredFile {
@@ -284,7 +275,6 @@ async fn thumbnail(
 }
 
 async fn statistics(State(ctx): State<ApiContext>, auth: Auth, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
-    auth.require("person.statistics")?;
     person_of(&ctx, &auth, id).await?;
     Ok(Json(json!({ "assets": people::asset_count(&ctx.db, auth.user.id, id).await? })))
 }

@@ -82,14 +82,12 @@ fn validate(update: &Value, shape: &Value) -> Result<Map<String, Value>, ApiErro
 }
 
 async fn read(State(ctx): State<ApiContext>, auth: Auth) -> ApiResult<Json<Value>> {
-    auth.require("userPreference.read")?;
     let mut preferences = defaults(ctx.config.ml.face_min_faces);
     merge(&mut preferences, &users::preferences(&ctx.db, auth.user.id).await?);
     Ok(Json(preferences))
 }
 
 async fn update(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<Value>) -> ApiResult<Json<Value>> {
-    auth.require("userPreference.update")?;
     let shape = defaults(ctx.config.ml.face_min_faces);
     let changes = Value::Object(validate(&body, &shape)?);
     if let Some(color) = body.pointer("/avatar/color") {

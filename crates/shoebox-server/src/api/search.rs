@@ -140,7 +140,6 @@ fn search_response(page: SearchPage, paging: Paging) -> Value {
 }
 
 async fn smart(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<SearchBody>) -> ApiResult<Json<Value>> {
-    auth.require("asset.read")?;
     let paging = body.paging(100)?;
     let filter = body.filter()?;
     let by_text = body.query.as_deref().map(str::trim).filter(|q| !q.is_empty());
@@ -171,7 +170,6 @@ async fn smart(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<Searc
 }
 
 async fn metadata(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<SearchBody>) -> ApiResult<Json<Value>> {
-    auth.require("asset.read")?;
     let paging = body.paging(250)?;
     let ascending = match body.order.as_deref() {
         None | Some("desc") => false,
@@ -199,7 +197,6 @@ async fn suggestions(
     auth: Auth,
     Query(query): Query<SuggestionQuery>,
 ) -> ApiResult<Json<Vec<String>>> {
-    auth.require("asset.read")?;
     let name = query.kind.as_deref().ok_or_else(|| ApiError::bad_request("type is required"))?;
     let kind = SuggestionKind::parse(name).ok_or_else(|| {
         ApiError::bad_request(format!(
@@ -211,7 +208,6 @@ async fn suggestions(
 }
 
 async fn cities(State(ctx): State<ApiContext>, auth: Auth) -> ApiResult<Json<Vec<AssetResponse>>> {
-    auth.require("asset.read")?;
     let assets = search::cities(&ctx.db, auth.user.id).await?;
     Ok(Json(assets.iter().map(AssetResponse::from).collect()))
 }
@@ -224,7 +220,6 @@ struct PersonQuery {
 }
 
 async fn person(State(ctx): State<ApiContext>, auth: Auth, Query(query): Query<PersonQuery>) -> ApiResult<Json<Value>> {
-    auth.require("person.read")?;
     let name = query.name.ok_or_else(|| ApiError::bad_request("name is required"))?;
     let people = shoebox_db::people::search(&ctx.db, auth.user.id, &name, query.with_hidden.unwrap_or(false)).await?;
     Ok(Json(Value::Array(people.iter().map(person_json).collect())))

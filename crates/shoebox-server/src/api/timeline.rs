@@ -85,7 +85,6 @@ async fn buckets(
     viewer: Viewer,
     Query(query): Query<TimelineQuery>,
 ) -> ApiResult<Json<Value>> {
-    viewer.require("timeline.read")?;
     let buckets = assets::time_buckets(&ctx.db, viewer.user_id(), &query.filter_for(&viewer)?).await?;
     Ok(Json(Value::Array(
         buckets.into_iter().map(|b| json!({ "timeBucket": b.time_bucket, "count": b.count })).collect(),
@@ -103,7 +102,6 @@ async fn bucket(
     viewer: Viewer,
     Query(query): Query<TimelineQuery>,
 ) -> ApiResult<Json<Value>> {
-    viewer.require("timeline.read")?;
     let raw = query.time_bucket.as_deref().ok_or_else(|| ApiError::bad_request("timeBucket is required"))?;
     let month = parse_month(raw).ok_or_else(|| ApiError::bad_request("timeBucket must be a date like 2024-01-01"))?;
     let rows = assets::time_bucket_assets(&ctx.db, viewer.user_id(), month, &query.filter_for(&viewer)?).await?;

@@ -22,14 +22,12 @@ pub fn router() -> Router<ApiContext> {
 }
 
 async fn empty(State(ctx): State<ApiContext>, auth: Auth) -> ApiResult<Json<Value>> {
-    auth.require("asset.delete")?;
     let (count, keys) = assets::purge(&ctx.db, auth.user.id, Purge::Trash).await?;
     remove_files(&ctx, &keys).await;
     Ok(Json(json!({ "count": count })))
 }
 
 async fn restore_all(State(ctx): State<ApiContext>, auth: Auth) -> ApiResult<Json<Value>> {
-    auth.require("asset.delete")?;
     let count = assets::restore(&ctx.db, auth.user.id, None).await?;
     Ok(Json(json!({ "count": count })))
 }
@@ -40,7 +38,6 @@ struct Ids {
 }
 
 async fn restore_some(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<Ids>) -> ApiResult<Json<Value>> {
-    auth.require("asset.delete")?;
     let count = assets::restore(&ctx.db, auth.user.id, Some(&body.ids)).await?;
     Ok(Json(json!({ "count": count })))
 }

@@ -1,9 +1,12 @@
 //! Who is calling: sessions and API keys, password hashing, and the extractor that resolves a
 //! request's credentials to a user.
 
+pub mod guard;
 pub mod limiter;
 pub mod password;
 pub mod permissions;
+pub mod redact;
+pub mod rules;
 pub mod token;
 pub mod viewer;
 
@@ -46,6 +49,14 @@ impl Auth {
         }
     }
 
+    /// The session making the request; `None` for an API key.
+    pub fn session_id(&self) -> Option<Uuid> {
+        match self.credential {
+            Credential::Session { id } => Some(id),
+            Credential::ApiKey { .. } => None,
+        }
+    }
+
     pub fn require_admin(&self) -> Result<(), ApiError> {
         if self.user.is_admin { Ok(()) } else { Err(ApiError::Forbidden("Only an admin can do this".into())) }
     }
@@ -78,24 +89,34 @@ fn presented(headers: &HeaderMap) -> Option<Presented<'_>> {
         .map(|(_, token)| Presented::SessionToken(token))
 }
 
+/// Resolves the credentials in `headers` (a shared link's key is not one) to a user.
+pub async fn authenticate(ctx: &ApiContext, headers: &HeaderMap) -> Result<Auth, ApiError> {
+    let unauthorized = || ApiError::Unauthorized("Authentication required".into());
+    match presented(headers).ok_or_else(unauthorized)? {
+        Presented::ApiKey(secret) => {
+            let (key, user) = shoebox_db::api_keys::find_by_hash(&ctx.db, &token::hash(secret))
+                .await?
+                .ok_or_else(|| ApiError::Unauthorized("Invalid API key".into()))?;
+            Ok(Auth { user, credential: Credential::ApiKey { id: key.id, permissions: key.permissions } })
+        }
+        Presented::SessionToken(secret) => {
+            let (session, user) = shoebox_db::sessions::find_by_token_hash(&ctx.db, &token::hash(secret))
+                .await?
+                .ok_or_else(|| ApiError::Unauthorized("Invalid user token".into()))?;
+            Ok(Auth { user, credential: Credential::Session { id: session.id } })
+        }
+    }
+}
+
 impl FromRequestParts<ApiContext> for Auth {
     type Rejection = ApiError;
 
+    /// The caller [`guard`] admitted; resolved here only where no guard ran.
     async fn from_request_parts(parts: &mut Parts, ctx: &ApiContext) -> Result<Self, Self::Rejection> {
-        let unauthorized = || ApiError::Unauthorized("Authentication required".into());
-        match presented(&parts.headers).ok_or_else(unauthorized)? {
-            Presented::ApiKey(secret) => {
-                let (key, user) = shoebox_db::api_keys::find_by_hash(&ctx.db, &token::hash(secret))
-                    .await?
-                    .ok_or_else(|| ApiError::Unauthorized("Invalid API key".into()))?;
-                Ok(Auth { user, credential: Credential::ApiKey { id: key.id, permissions: key.permissions } })
-            }
-            Presented::SessionToken(secret) => {
-                let (session, user) = shoebox_db::sessions::find_by_token_hash(&ctx.db, &token::hash(secret))
-                    .await?
-                    .ok_or_else(|| ApiError::Unauthorized("Invalid user token".into()))?;
-                Ok(Auth { user, credential: Credential::Session { id: session.id } })
-            }
+        match parts.extensions.get::<viewer::Viewer>() {
+            Some(viewer::Viewer::User(auth)) => Ok(auth.clone()),
+            Some(viewer::Viewer::Link(_)) => Err(ApiError::Unauthorized("A shared link's key cannot do this".into())),
+            None => authenticate(ctx, &parts.headers).await,
         }
     }
 }

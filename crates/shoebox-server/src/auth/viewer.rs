@@ -1,7 +1,9 @@
 //! Who may look at photos: a signed-in user, or anyone holding a shared link's key (`?key=`).
-//! Only read endpoints take a [`Viewer`]; everything that changes data takes [`Auth`].
+//! Only read endpoints take a [`Viewer`] (those the access rules open to links); everything
+//! that changes data takes [`Auth`].
 
 use axum::extract::FromRequestParts;
+use axum::http::Uri;
 use axum::http::request::Parts;
 use shoebox_db::shared_links::{self, SharedLink};
 use uuid::Uuid;
@@ -23,14 +25,6 @@ impl Viewer {
         match self {
             Self::User(auth) => auth.user.id,
             Self::Link(link) => link.owner_id,
-        }
-    }
-
-    /// A signed-in user needs the permission; a link's holder has read permissions by holding it.
-    pub fn require(&self, permission: &str) -> ApiResult<()> {
-        match self {
-            Self::User(auth) => auth.require(permission),
-            Self::Link(_) => Ok(()),
         }
     }
 
@@ -68,20 +62,28 @@ impl Viewer {
 }
 
 /// The `key` query parameter, if the request has one.
-pub fn link_key(parts: &Parts) -> Option<String> {
-    let query = parts.uri.query()?;
+pub fn link_key(uri: &Uri) -> Option<String> {
+    let query = uri.query()?;
     form_urlencoded::parse(query.as_bytes()).find(|(name, _)| name == "key").map(|(_, value)| value.into_owned())
+}
+
+/// The live link whose key is `key`.
+pub async fn open_link(ctx: &ApiContext, key: &str) -> ApiResult<SharedLink> {
+    shared_links::by_key(&ctx.db, key)
+        .await?
+        .ok_or_else(|| ApiError::Unauthorized("This shared link does not exist or has expired".into()))
 }
 
 impl FromRequestParts<ApiContext> for Viewer {
     type Rejection = ApiError;
 
+    /// The viewer [`super::guard`] admitted; resolved here only where no guard ran.
     async fn from_request_parts(parts: &mut Parts, ctx: &ApiContext) -> Result<Self, Self::Rejection> {
-        match link_key(parts) {
-            Some(key) => shared_links::by_key(&ctx.db, &key)
-                .await?
-                .map(Viewer::Link)
-                .ok_or_else(|| ApiError::Unauthorized("This shared link does not exist or has expired".into())),
+        if let Some(viewer) = parts.extensions.get::<Viewer>() {
+            return Ok(viewer.clone());
+        }
+        match link_key(&parts.uri) {
+            Some(key) => open_link(ctx, &key).await.map(Viewer::Link),
             None => Auth::from_request_parts(parts, ctx).await.map(Viewer::User),
         }
     }

@@ -227,3 +227,64 @@ async fn deleting_a_user_ends_their_access_and_force_removes_their_library() {
     let listed: Value = server.get(&admin, "/admin/users").await.json().await.unwrap();
     assert_eq!(listed.as_array().unwrap().len(), 1, "only the admin is left");
 }
+
+#[tokio::test]
+async fn a_password_change_ends_the_other_sessions_but_keeps_this_one_and_the_keys() {
+    let server = TestServer::start().await;
+    let admin = server.admin().await;
+    server.user(&admin, "alice@example.com").await;
+    let (laptop, phone) =
+        (server.login("alice@example.com", PASSWORD).await, server.login("alice@example.com", PASSWORD).await);
+    let (_, key) = server.api_key(&laptop, &["all"]).await;
+    let as_key = |path: &str| server.http.get(server.api(path)).header("x-api-key", &key).send();
+
+    let change = server
+        .http
+        .post(server.api("/auth/change-password"))
+        .bearer_auth(&laptop)
+        .json(&json!({ "password": PASSWORD, "newPassword": "a new password" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(change.status(), StatusCode::OK);
+    assert_eq!(server.get(&laptop, "/users/me").await.status(), StatusCode::OK, "the session that changed it stays");
+    expect_error(server.get(&phone, "/users/me").await, StatusCode::UNAUTHORIZED).await;
+    assert_eq!(as_key("/users/me").await.unwrap().status(), StatusCode::OK, "API keys are not sessions");
+    server.login("alice@example.com", "a new password").await;
+
+    // Changed through an API key there is no session to keep: every session ends.
+    let change = server
+        .http
+        .post(server.api("/auth/change-password"))
+        .header("x-api-key", &key)
+        .json(&json!({ "password": "a new password", "newPassword": "a third password" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(change.status(), StatusCode::OK);
+    expect_error(server.get(&laptop, "/users/me").await, StatusCode::UNAUTHORIZED).await;
+}
+
+#[tokio::test]
+async fn an_admin_setting_a_password_ends_all_of_the_users_sessions() {
+    let server = TestServer::start().await;
+    let admin = server.admin().await;
+    let alice = server.user(&admin, "alice@example.com").await;
+    let alice_id =
+        server.get(&alice, "/users/me").await.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let reset = |token: &str, body: Value| {
+        server.http.put(server.api(&format!("/admin/users/{alice_id}"))).bearer_auth(token).json(&body).send()
+    };
+
+    expect_error(reset(&alice, json!({ "password": "taken over" })).await.unwrap(), StatusCode::FORBIDDEN).await;
+    let renamed = reset(&admin, json!({ "name": "Alice A." })).await.unwrap();
+    assert_eq!(renamed.json::<Value>().await.unwrap()["name"], "Alice A.");
+    assert_eq!(server.get(&alice, "/users/me").await.status(), StatusCode::OK, "only a new password ends sessions");
+
+    let response = reset(&admin, json!({ "password": "given by the admin", "shouldChangePassword": true })).await;
+    let body: Value = response.unwrap().json().await.unwrap();
+    assert_eq!(body["shouldChangePassword"], true, "{body}");
+    expect_error(server.get(&alice, "/users/me").await, StatusCode::UNAUTHORIZED).await;
+    assert_eq!(server.get(&admin, "/users/me").await.status(), StatusCode::OK, "the admin's own session stays");
+    server.login("alice@example.com", "given by the admin").await;
+}

@@ -87,3 +87,41 @@ async fn unknown_permissions_and_foreign_keys_are_refused() {
         server.http.delete(server.api(&format!("/api-keys/{admin_key}"))).bearer_auth(&bob).send().await.unwrap();
     expect_error(steal, StatusCode::NOT_FOUND).await;
 }
+
+#[tokio::test]
+async fn a_key_cannot_raise_itself_or_another_key() {
+    let server = TestServer::start().await;
+    let admin = server.admin().await;
+    let (updater_id, updater) = server.api_key(&admin, &["apiKey.update", "asset.read"]).await;
+    let (other_id, _) = server.api_key(&admin, &["asset.read"]).await;
+    let put = |id: &str, body: Value| {
+        server.http.put(server.api(&format!("/api-keys/{id}"))).header("x-api-key", &updater).json(&body).send()
+    };
+    let permissions_of = |id: String| {
+        let (server, admin) = (&server, &admin);
+        async move {
+            let key: Value = server.get(admin, &format!("/api-keys/{id}")).await.json().await.unwrap();
+            key["permissions"].clone()
+        }
+    };
+
+    for id in [&updater_id, &other_id] {
+        let raised = put(id, json!({ "permissions": ["all"] })).await.unwrap();
+        assert!(expect_error(raised, StatusCode::FORBIDDEN).await.contains("all"));
+        let admin_too = put(id, json!({ "permissions": ["asset.read", "adminUser.update"] })).await.unwrap();
+        assert!(expect_error(admin_too, StatusCode::FORBIDDEN).await.contains("adminUser.update"));
+    }
+    assert_eq!(permissions_of(updater_id.clone()).await, json!(["apiKey.update", "asset.read"]));
+    assert_eq!(permissions_of(other_id.clone()).await, json!(["asset.read"]));
+    let admin_users = server.http.get(server.api("/admin/users")).header("x-api-key", &updater).send().await.unwrap();
+    expect_error(admin_users, StatusCode::FORBIDDEN).await;
+
+    // What it holds it may give, and a rename needs no more than apiKey.update.
+    assert_eq!(put(&other_id, json!({ "permissions": ["asset.read"], "name": "reader" })).await.unwrap().status(), 200);
+    assert_eq!(put(&updater_id, json!({ "name": "updater" })).await.unwrap().status(), 200);
+    // The user's session holds everything: it may raise any key.
+    let raised = server
+        .send(&admin, reqwest::Method::PUT, &format!("/api-keys/{other_id}"), Some(json!({ "permissions": ["all"] })))
+        .await;
+    assert_eq!(raised.status(), StatusCode::OK);
+}

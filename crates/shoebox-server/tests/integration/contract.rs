@@ -65,6 +65,8 @@ async fn immich_clients_endpoints_match_the_openapi_document() {
     let other_id = other.as_array().unwrap().iter().find(|u| u["email"] == "b@example.com").unwrap()["id"].clone();
     let other_id = other_id.as_str().unwrap().to_owned();
     call!(GET, "/admin/users/{id}", format!("/admin/users/{other_id}"));
+    let reset = json!({ "name": "B2", "password": "a password given by the admin", "shouldChangePassword": true });
+    call!(PUT, "/admin/users/{id}", format!("/admin/users/{other_id}"), Some(reset));
     call!(GET, "/users", "/users");
     // Sharing an album with the other user, before they go.
     let shared = call!(POST, "/albums", "/albums", Some(json!({ "albumName": "Shared" })));
@@ -179,6 +181,10 @@ async fn immich_clients_endpoints_match_the_openapi_document() {
     call!(POST, "/sync/ack", "/sync/ack", Some(json!({ "acks": acks })));
     call!(GET, "/sync/ack", "/sync/ack");
     call!(DELETE, "/sync/ack", "/sync/ack", Some(json!({ "types": ["AssetV1"] })));
+
+    let change =
+        json!({ "password": common::PASSWORD, "newPassword": "another good password", "invalidateSessions": true });
+    call!(POST, "/auth/change-password", "/auth/change-password", Some(change));
 
     // Last: logging out ends the session the calls above used.
     call!(POST, "/auth/logout", "/auth/logout");

@@ -7,6 +7,7 @@ mod openapi;
 mod accounts;
 mod albums;
 mod api_keys;
+mod authorization;
 mod contract;
 mod download;
 mod edit_metadata;

@@ -185,3 +185,57 @@ async fn links_expire_and_only_album_owners_make_them() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_link_hiding_metadata_shows_no_camera_place_or_people_in_the_timeline_or_the_asset() {
+    let server = TestServer::start().await;
+    let owner = server.admin().await;
+    let asset = server.upload_new(&owner, "sea.jpg", jpeg(1), WHEN).await;
+    // What the metadata and face steps would have written.
+    for statement in [
+        "INSERT INTO exif (asset_id, make, model, latitude, longitude, city, state, country)
+         VALUES ($1::uuid, 'Canon', 'EOS 5D', 55.04, 8.46, 'List', 'Schleswig-Holstein', 'Germany')",
+        "INSERT INTO people (id, owner_id, name) SELECT gen_random_uuid(), owner_id, 'Grandma' FROM assets WHERE id = $1::uuid",
+        "INSERT INTO asset_faces (id, asset_id, person_id, image_width, image_height,
+                                  bounding_box_x1, bounding_box_y1, bounding_box_x2, bounding_box_y2, score)
+         SELECT gen_random_uuid(), $1::uuid, id, 64, 48, 1, 1, 20, 20, 0.9 FROM people",
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(statement)).bind(&asset).execute(&server.ctx.db).await.unwrap();
+    }
+    let album: Value = server
+        .send(&owner, Method::POST, "/albums", Some(json!({ "albumName": "Sea", "assetIds": [asset] })))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let link_with = |show_metadata: bool| {
+        let body = json!({ "type": "ALBUM", "albumId": album["id"], "showMetadata": show_metadata });
+        let (server, owner) = (&server, &owner);
+        async move {
+            let link: Value = server.send(owner, Method::POST, "/shared-links", Some(body)).await.json().await.unwrap();
+            link["key"].as_str().unwrap().to_owned()
+        }
+    };
+    let (hiding, showing) = (link_with(false).await, link_with(true).await);
+    let server = &server;
+    let read = |key: &str, path: &str| {
+        let url = server.api(&format!("{path}{}key={key}", if path.contains('?') { "&" } else { "?" }));
+        async move { server.http.get(url).send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+
+    let month = "/timeline/bucket?timeBucket=2024-12-01";
+    let shown = read(&showing, month).await;
+    assert_eq!((shown["city"].clone(), shown["latitude"].clone()), (json!(["List"]), json!([55.04])), "{shown}");
+    assert_eq!(read(&showing, &format!("/assets/{asset}")).await["people"][0]["name"], "Grandma");
+
+    let hidden = read(&hiding, month).await;
+    assert_eq!(hidden["id"], json!([asset]), "{hidden}");
+    for column in ["city", "country", "latitude", "longitude"] {
+        assert_eq!(hidden[column], json!([null]), "{column}: {hidden}");
+    }
+    let hidden = read(&hiding, &format!("/assets/{asset}")).await;
+    assert_eq!(hidden["id"], asset.as_str());
+    for secret in ["Canon", "EOS", "List", "Germany", "55.04", "Grandma"] {
+        assert!(!hidden.to_string().contains(secret), "{secret}: {hidden}");
+    }
+}

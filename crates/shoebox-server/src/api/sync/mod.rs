@@ -85,7 +85,6 @@ struct StreamRequest {
 }
 
 async fn stream(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<StreamRequest>) -> ApiResult<Response> {
-    auth.require("sync.stream")?;
     let session = session_of(&auth)?;
     if let Some(unknown) = body.types.iter().find(|t| !REQUEST_TYPES.contains(&t.as_str())) {
         return Err(ApiError::bad_request(format!("unknown sync type {unknown}")));
@@ -232,7 +231,6 @@ struct AckSet {
 }
 
 async fn save_acks(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<AckSet>) -> ApiResult<StatusCode> {
-    auth.require("sync.stream")?;
     let session = session_of(&auth)?;
     if body.acks.len() > MAX_ACKS {
         return Err(ApiError::bad_request(format!("At most {MAX_ACKS} acks can be sent at once")));
@@ -258,7 +256,6 @@ async fn save_acks(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<A
 }
 
 async fn list_acks(State(ctx): State<ApiContext>, auth: Auth) -> ApiResult<Json<Vec<Value>>> {
-    auth.require("sync.stream")?;
     let session = session_of(&auth)?;
     let acks = sync::checkpoints(&ctx.db, session).await?;
     Ok(Json(acks.into_iter().map(|(kind, ack)| json!({ "type": kind, "ack": ack })).collect()))
@@ -271,7 +268,6 @@ struct AckDelete {
 
 /// The body is optional: without one, every ack of the session goes.
 async fn delete_acks(State(ctx): State<ApiContext>, auth: Auth, body: Bytes) -> ApiResult<StatusCode> {
-    auth.require("sync.stream")?;
     let session = session_of(&auth)?;
     let request: AckDelete = if body.iter().all(u8::is_ascii_whitespace) {
         AckDelete::default()

@@ -19,6 +19,24 @@ impl Spec {
         Self { document: serde_json::from_str(&text).expect("the spec is JSON") }
     }
 
+    /// Every operation of the document: its method (upper case), path template and body.
+    pub fn operations(&self) -> Vec<(String, String, &Value)> {
+        let mut out = Vec::new();
+        for (path, item) in self.document["paths"].as_object().expect("paths") {
+            for (method, operation) in item.as_object().expect("a path item") {
+                if ["get", "put", "post", "delete", "patch"].contains(&method.as_str()) {
+                    out.push((method.to_ascii_uppercase(), path.clone(), operation));
+                }
+            }
+        }
+        out
+    }
+
+    /// The operation `method template`, if the document has it.
+    pub fn operation(&self, method: &str, template: &str) -> Option<&Value> {
+        self.document["paths"].get(template)?.get(method.to_ascii_lowercase())
+    }
+
     /// `None` when the spec lists no such status for the operation; `Some(None)` when the
     /// status exists without a JSON body; else the body's schema.
     pub fn response_schema(&self, template: &str, method: &str, status: u16) -> Option<Option<Value>> {
