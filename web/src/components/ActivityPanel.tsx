@@ -56,8 +56,19 @@ export function ActivityPanel({ album, userId, isOwner, onAlbumChange, onClose }
   const toggleLike = () =>
     change(() => (myLike ? api.del(`/activities/${myLike.id}`) : api.post('/activities', { albumId: album.id, type: 'like' })));
 
-  const setEnabled = (isActivityEnabled: boolean) =>
-    change(async () => onAlbumChange(await api.patch<Album>(`/albums/${album.id}`, { isActivityEnabled })));
+  /** The switch moves at once; it moves back if the server refuses. */
+  const setEnabled = (isActivityEnabled: boolean) => {
+    const before = album;
+    onAlbumChange({ ...album, isActivityEnabled });
+    return change(async () => {
+      try {
+        onAlbumChange(await api.patch<Album>(`/albums/${album.id}`, { isActivityEnabled }));
+      } catch (err) {
+        onAlbumChange(before);
+        throw err;
+      }
+    });
+  };
 
   return (
     <aside className="activity-panel" aria-label="Activity">
