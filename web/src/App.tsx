@@ -16,6 +16,7 @@ import { AlbumPage } from './pages/AlbumPage';
 import { PartnerPage } from './pages/PartnerPage';
 import { SharedAlbumPage } from './pages/SharedAlbumPage';
 import { SettingsPage } from './pages/SettingsPage';
+import { TagsPage } from './pages/TagsPage';
 
 // The admin and map pages are rarely opened; keep them out of the first download.
 const AdminPage = lazy(() => import('./pages/AdminPage'));
@@ -37,6 +38,8 @@ function Gallery() {
             <Route path="/people/:id" element={<PersonPage />} />
             <Route path="/albums" element={<AlbumsPage />} />
             <Route path="/albums/:id" element={<AlbumPage />} />
+            <Route path="/tags" element={<TagsPage />} />
+            <Route path="/tags/:id" element={<TagsPage />} />
             <Route path="/partners/:id" element={<PartnerPage />} />
             <Route path="/favorites" element={<FavoritesPage />} />
             <Route path="/archive" element={<ArchivePage />} />

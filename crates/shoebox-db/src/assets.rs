@@ -306,6 +306,8 @@ pub struct TimelineFilter {
     pub album_id: Option<Uuid>,
     /// Only assets showing this person.
     pub person_id: Option<Uuid>,
+    /// Only assets with this tag of the user's or one below it.
+    pub tag_id: Option<Uuid>,
     /// Another user's timeline instead of one's own: allowed when they share it as a partner.
     pub user_id: Option<Uuid>,
     /// Also the timelines of partners the user shows in their own.
@@ -324,7 +326,10 @@ const FILTER: &str = "a.owner_id = ANY($7::uuid[])
     AND ($3::boolean IS NULL OR a.is_favorite = $3)
     AND ((a.deleted_at IS NOT NULL) = $4)
     AND ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM album_assets aa WHERE aa.album_id = $5 AND aa.asset_id = a.id))
-    AND ($6::uuid IS NULL OR EXISTS (SELECT 1 FROM asset_faces f WHERE f.person_id = $6 AND f.asset_id = a.id))";
+    AND ($6::uuid IS NULL OR EXISTS (SELECT 1 FROM asset_faces f WHERE f.person_id = $6 AND f.asset_id = a.id))
+    AND ($8::uuid IS NULL OR EXISTS (SELECT 1 FROM tag_assets ta
+        JOIN tag_closure tc ON tc.descendant_id = ta.tag_id JOIN tags t ON t.id = tc.ancestor_id
+        WHERE ta.asset_id = a.id AND tc.ancestor_id = $8 AND t.owner_id = $1))";
 
 /// A month of the timeline: its first day (`YYYY-MM-01`) and how many assets it holds.
 #[derive(Debug, Clone, FromRow)]
@@ -387,8 +392,8 @@ pub async fn time_bucket_assets(
                 a.live_photo_video_id, e.projection_type, e.city, e.country, e.latitude, e.longitude
          FROM assets a LEFT JOIN exif e ON e.asset_id = a.id
          WHERE {FILTER}
-           AND a.local_date_time >= ($8::date)::timestamp AT TIME ZONE 'UTC'
-           AND a.local_date_time < (($8::date) + interval '1 month')::timestamp AT TIME ZONE 'UTC'
+           AND a.local_date_time >= ($9::date)::timestamp AT TIME ZONE 'UTC'
+           AND a.local_date_time < (($9::date) + interval '1 month')::timestamp AT TIME ZONE 'UTC'
          ORDER BY a.local_date_time {order}, a.id {order}"
     );
     let owners = timeline_owners(pool, owner, filter).await?;
@@ -411,6 +416,7 @@ fn bind_filter<'q, T>(
         .bind(filter.album_id)
         .bind(filter.person_id)
         .bind(owners)
+        .bind(filter.tag_id)
 }
 
 /// Whose assets a timeline request may show the user: the owners of an album's photos when the

@@ -2,6 +2,7 @@
 //! module per domain. Every query that touches a user's data filters by owner, so a foreign id
 //! and a missing id look the same to callers.
 
+pub mod activities;
 pub mod albums;
 pub mod api_keys;
 pub mod assets;
@@ -20,6 +21,7 @@ pub mod shared_links;
 pub mod smart_search;
 pub mod stats;
 pub mod sync;
+pub mod tags;
 pub mod testing;
 pub mod users;
 pub mod vector;

@@ -26,6 +26,10 @@ pub struct SearchFilter {
     pub is_not_in_album: Option<bool>,
     pub album_ids: Vec<Uuid>,
     pub person_ids: Vec<Uuid>,
+    /// Every one of these tags (or a tag below it) must be on the asset.
+    pub tag_ids: Vec<Uuid>,
+    /// Only assets without any tag (Immich's `tagIds: null`).
+    pub untagged: bool,
     pub city: Option<String>,
     pub state: Option<String>,
     pub country: Option<String>,
@@ -132,6 +136,19 @@ fn push_filter(query: &mut QueryBuilder<Postgres>, owner: Uuid, filter: &SearchF
     if !filter.person_ids.is_empty() {
         query.push(" AND (SELECT count(DISTINCT f.person_id) FROM asset_faces f WHERE f.asset_id = a.id AND f.person_id = ANY(");
         query.push_bind(filter.person_ids.clone()).push(")) = ").push_bind(filter.person_ids.len() as i64);
+    }
+    // Every named tag must be on the asset, itself or through a tag below it.
+    if !filter.tag_ids.is_empty() {
+        query.push(
+            " AND (SELECT count(DISTINCT tc.ancestor_id) FROM tag_assets ta
+                 JOIN tag_closure tc ON tc.descendant_id = ta.tag_id JOIN tags t ON t.id = tc.ancestor_id
+                 WHERE ta.asset_id = a.id AND t.owner_id = ",
+        );
+        query.push_bind(owner).push(" AND tc.ancestor_id = ANY(").push_bind(filter.tag_ids.clone()).push(")) = ");
+        query.push_bind(filter.tag_ids.len() as i64);
+    }
+    if filter.untagged {
+        query.push(" AND NOT EXISTS (SELECT 1 FROM tag_assets ta WHERE ta.asset_id = a.id)");
     }
 }
 

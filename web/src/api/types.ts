@@ -56,6 +56,29 @@ export interface Asset {
   duration?: string | number | null;
   exifInfo?: ExifInfo;
   people?: PersonSummary[];
+  /** The signed-in owner's tags on the asset (single-asset reads only). */
+  tags?: Tag[];
+}
+
+/** Immich's `TagResponseDto`: `value` is the full path (`Trips/2024/Rome`), `name` its last part. */
+export interface Tag {
+  id: string;
+  name: string;
+  value: string;
+  parentId?: string;
+  color?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Immich's `ActivityResponseDto`: a like or a comment on an album or one of its assets. */
+export interface Activity {
+  id: string;
+  createdAt: string;
+  type: 'like' | 'comment';
+  comment?: string | null;
+  assetId: string | null;
+  user: { id: string; email: string; name: string };
 }
 
 export interface Person extends PersonSummary {
@@ -83,6 +106,7 @@ export interface Album {
   description?: string;
   assetCount: number;
   albumThumbnailAssetId: string | null;
+  isActivityEnabled?: boolean;
   createdAt?: string;
   startDate?: string | null;
   endDate?: string | null;

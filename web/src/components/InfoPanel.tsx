@@ -1,5 +1,5 @@
 /** The viewer's info panel: description and date (editable by the owner), camera, lens,
- *  exposure, file, place with a small map, people. */
+ *  exposure, file, place with a small map, people, and the owner's tags. */
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, media } from '../api/client';
@@ -8,6 +8,7 @@ import { dateTimeOriginal, inputValue } from '../lib/editDate';
 import type { TimelineAsset } from '../lib/timeline';
 import { errorMessage, formatBytes } from '../lib/format';
 import { useAuth } from '../state/auth';
+import { TagPicker } from './TagPicker';
 
 const SmallMap = lazy(() => import('./SmallMap'));
 
@@ -49,6 +50,7 @@ export function InfoPanel({ asset, fallback, onChange }: InfoPanelProps) {
   const { user } = useAuth();
   const canEdit = !!asset && asset.ownerId === user?.id;
   const [editingDate, setEditingDate] = useState(false);
+  const [tagging, setTagging] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const peopleInPhoto = usePeople(asset, fallback.id);
   const local = asset?.localDateTime ?? fallback.localDateTime;
@@ -72,6 +74,19 @@ export function InfoPanel({ asset, fallback, onChange }: InfoPanelProps) {
     try {
       onChange(await api.put<Asset>(`/assets/${asset.id}`, changes));
       setEditingDate(false);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+
+  /** Tags or untags the photo, then shows it as the server has it. */
+  const changeTag = async (tagId: string, add: boolean) => {
+    if (!asset) return;
+    setError(null);
+    try {
+      const path = `/tags/${tagId}/assets`;
+      await (add ? api.put(path, { ids: [asset.id] }) : api.del(path, { ids: [asset.id] }));
+      onChange(await api.get<Asset>(`/assets/${asset.id}`));
     } catch (err) {
       setError(errorMessage(err));
     }
@@ -170,6 +185,37 @@ export function InfoPanel({ asset, fallback, onChange }: InfoPanelProps) {
         <Suspense fallback={<div className="small-map" />}>
           <SmallMap latitude={latitude} longitude={longitude} />
         </Suspense>
+      )}
+      {canEdit && (
+        <section aria-label="Tags">
+          <h3>Tags</h3>
+          <ul className="chips info-tags">
+            {asset.tags?.map((tag) => (
+              <li key={tag.id} className="chip">
+                <Link to={`/tags/${tag.id}`} title={tag.value}>
+                  {tag.value}
+                </Link>
+                <button type="button" className="link" aria-label={`Remove the tag ${tag.value}`} onClick={() => void changeTag(tag.id, false)}>
+                  ×
+                </button>
+              </li>
+            ))}
+            <li>
+              <button type="button" onClick={() => setTagging(true)}>
+                Add tag
+              </button>
+            </li>
+          </ul>
+          {tagging && (
+            <TagPicker
+              onPick={(tag) => {
+                setTagging(false);
+                void changeTag(tag.id, true);
+              }}
+              onCancel={() => setTagging(false)}
+            />
+          )}
+        </section>
       )}
       {people.length > 0 && (
         <>

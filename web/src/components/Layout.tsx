@@ -14,6 +14,7 @@ const links: { to: string; label: string; icon: IconName }[] = [
   { to: '/people', label: 'People', icon: 'people' },
   { to: '/places', label: 'Places', icon: 'places' },
   { to: '/albums', label: 'Albums', icon: 'albums' },
+  { to: '/tags', label: 'Tags', icon: 'tag' },
   { to: '/favorites', label: 'Favorites', icon: 'heart' },
   { to: '/archive', label: 'Archive', icon: 'archive' },
   { to: '/trash', label: 'Trash', icon: 'trash' },

@@ -2,18 +2,21 @@
 import { useState } from 'react';
 import { actionLabels, type Action } from '../lib/actions';
 import { AlbumPicker } from './AlbumPicker';
+import { TagPicker } from './TagPicker';
 import { Icon } from './Icon';
 
 interface SelectionBarProps {
   count: number;
   actions: Action[];
   allFavorite: boolean;
-  onAction(action: Action, albumId?: string): void;
+  /** `target`: the album chosen for "Add to album", the tag chosen for "Tag". */
+  onAction(action: Action, target?: string): void;
   onClear(): void;
 }
 
 export function SelectionBar({ count, actions, allFavorite, onAction, onClear }: SelectionBarProps) {
   const [picking, setPicking] = useState(false);
+  const [tagging, setTagging] = useState(false);
   return (
     <div className="selection-bar" role="toolbar" aria-label="Selection actions">
       <button type="button" className="icon" aria-label="Clear selection" onClick={onClear}>
@@ -28,6 +31,13 @@ export function SelectionBar({ count, actions, allFavorite, onAction, onClear }:
           return (
             <button key={action} type="button" onClick={() => onAction(next)}>
               {actionLabels[next]}
+            </button>
+          );
+        }
+        if (action === 'tag') {
+          return (
+            <button key={action} type="button" onClick={() => setTagging(true)}>
+              {actionLabels.tag}
             </button>
           );
         }
@@ -59,6 +69,15 @@ export function SelectionBar({ count, actions, allFavorite, onAction, onClear }:
             onAction('album', albumId);
           }}
           onCancel={() => setPicking(false)}
+        />
+      )}
+      {tagging && (
+        <TagPicker
+          onPick={(tag) => {
+            setTagging(false);
+            onAction('tag', tag.id);
+          }}
+          onCancel={() => setTagging(false)}
         />
       )}
     </div>

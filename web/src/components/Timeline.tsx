@@ -20,6 +20,8 @@ interface TimelineProps {
   /** Actions offered for a selection on this page. */
   actions: Action[];
   albumId?: string;
+  /** The tag whose photos these are: "Remove tag" takes it off. */
+  tagId?: string;
   /** Assets that no longer belong on this page after an action (e.g. archived on Photos). */
   leaves?: (action: Action) => boolean;
   /** Reload on live events (pages backed by the server's timeline). */
@@ -34,7 +36,7 @@ interface TimelineProps {
 const RENDER_AHEAD = 1;
 const FETCH_AHEAD = 2;
 
-export function Timeline({ source, actions, albumId, leaves, live = false, empty, header, flat = false }: TimelineProps) {
+export function Timeline({ source, actions, albumId, tagId, leaves, live = false, empty, header, flat = false }: TimelineProps) {
   const store = useMemo(() => new TimelineStore(source, 1000, flat), [source, flat]);
   const scroller = useRef<HTMLDivElement>(null);
   const [, setTick] = useState(0);
@@ -138,10 +140,10 @@ export function Timeline({ source, actions, albumId, leaves, live = false, empty
   );
 
   const act = useCallback(
-    async (action: Action, targetAlbum?: string) => {
+    async (action: Action, target?: string) => {
       const ids = [...selection.ids];
       try {
-        await runAction(action, ids, targetAlbum ?? albumId);
+        await runAction(action, ids, target ?? (action === 'untag' ? tagId : albumId));
         applied(action, ids);
         if (action !== 'download') setSelection(emptySelection);
         setMessage(null);
@@ -149,7 +151,7 @@ export function Timeline({ source, actions, albumId, leaves, live = false, empty
         setMessage(errorMessage(err));
       }
     },
-    [selection, albumId, applied],
+    [selection, albumId, tagId, applied],
   );
 
   // The viewer can step past what scrolling loaded: fetch the months around the open asset.

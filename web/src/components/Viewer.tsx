@@ -107,6 +107,8 @@ export function Viewer({ assets, index, onShow, onClose, onApplied }: ViewerProp
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement) return;
+      // A dialog opened from the info panel (e.g. the tag picker) handles its own keys.
+      if (event.target instanceof Element && event.target.closest('dialog')) return;
       if (event.altKey || event.ctrlKey || event.metaKey) return;
       switch (event.key) {
         case 'ArrowRight':

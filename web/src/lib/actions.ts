@@ -11,6 +11,8 @@ export type Action =
   | 'deleteForever'
   | 'album'
   | 'removeFromAlbum'
+  | 'tag'
+  | 'untag'
   | 'download';
 
 export const actionLabels: Record<Action, string> = {
@@ -23,10 +25,13 @@ export const actionLabels: Record<Action, string> = {
   deleteForever: 'Delete permanently',
   album: 'Add to album',
   removeFromAlbum: 'Remove from album',
+  tag: 'Tag',
+  untag: 'Remove tag',
   download: 'Download',
 };
 
-export async function runAction(action: Action, ids: string[], albumId?: string): Promise<void> {
+/** `target` is the album of album actions, the tag of tag actions. */
+export async function runAction(action: Action, ids: string[], target?: string): Promise<void> {
   switch (action) {
     case 'favorite':
     case 'unfavorite':
@@ -41,12 +46,29 @@ export async function runAction(action: Action, ids: string[], albumId?: string)
     case 'restore':
       return api.post('/trash/restore/assets', { ids });
     case 'removeFromAlbum':
-      return api.del(`/albums/${albumId}/assets`, { ids });
+      return api.del(`/albums/${target}/assets`, { ids });
     case 'album':
-      return api.put(`/albums/${albumId}/assets`, { ids });
+      return api.put(`/albums/${target}/assets`, { ids });
+    case 'tag':
+      return bulkOutcome(await api.put<BulkIdResult[]>(`/tags/${target}/assets`, { ids }), 'duplicate');
+    case 'untag':
+      return bulkOutcome(await api.del<BulkIdResult[]>(`/tags/${target}/assets`, { ids }), 'not_found');
     case 'download':
       return download(ids);
   }
+}
+
+/** Immich's `BulkIdResponseDto`. */
+interface BulkIdResult {
+  id: string;
+  success: boolean;
+  error?: string;
+}
+
+/** Fails when some ids were refused for another reason than `harmless` (e.g. already tagged). */
+function bulkOutcome(results: BulkIdResult[], harmless: string) {
+  const refused = results.filter((r) => !r.success && r.error !== harmless);
+  if (refused.length > 0) throw new Error(`${refused.length} of ${results.length} could not be changed (${refused[0].error})`);
 }
 
 /** One file: its original through a plain link. More: zip archives planned by the server

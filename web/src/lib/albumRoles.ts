@@ -13,7 +13,7 @@ export function roleIn(album: Album | null, userId: string | undefined): AlbumRo
 export function albumActions(role: AlbumRole | null): Action[] {
   switch (role) {
     case 'owner':
-      return ['favorite', 'download', 'removeFromAlbum', 'trash'];
+      return ['favorite', 'tag', 'download', 'removeFromAlbum', 'trash'];
     case 'editor':
       return ['download', 'removeFromAlbum'];
     default:

@@ -1,5 +1,6 @@
 /** One album: its photos (the timeline filtered by albumId); its owner renames, shares and
- *  deletes it, members see what they may do and can leave. */
+ *  deletes it, members see what they may do and can leave; everyone in it likes and comments in
+ *  the activity panel. */
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api } from '../api/client';
@@ -8,6 +9,7 @@ import type { Album } from '../api/types';
 import { Timeline } from '../components/Timeline';
 import { Icon } from '../components/Icon';
 import { ShareDialog } from '../components/ShareDialog';
+import { ActivityPanel } from '../components/ActivityPanel';
 import { albumActions, roleIn, sharingLabel } from '../lib/albumRoles';
 import { errorMessage } from '../lib/format';
 import { useAuth } from '../state/auth';
@@ -18,6 +20,7 @@ export function AlbumPage() {
   const [album, setAlbum] = useState<Album | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [sharing, setSharing] = useState(false);
+  const [showActivity, setShowActivity] = useState(false);
   const { user } = useAuth();
   const role = roleIn(album, user?.id);
   const isOwner = role === 'owner';
@@ -59,7 +62,7 @@ export function AlbumPage() {
   const label = album && sharingLabel(album, user?.id);
 
   return (
-    <>
+    <div className="album-page">
       <Timeline
         key={id}
         source={source}
@@ -82,6 +85,11 @@ export function AlbumPage() {
             />
             {label && <small className="sharing-label">{label}</small>}
             <span className="spacer" />
+            {role && (
+              <button type="button" aria-pressed={showActivity} onClick={() => setShowActivity((shown) => !shown)}>
+                <Icon name="comment" /> Activity
+              </button>
+            )}
             {isOwner && (
               <>
                 <button type="button" onClick={() => setSharing(true)}>
@@ -102,7 +110,16 @@ export function AlbumPage() {
         }
         empty={<p className="empty-hint">This album is empty: select photos in the timeline and choose “Add to album”.</p>}
       />
+      {showActivity && album && user && (
+        <ActivityPanel
+          album={album}
+          userId={user.id}
+          isOwner={isOwner}
+          onAlbumChange={setAlbum}
+          onClose={() => setShowActivity(false)}
+        />
+      )}
       {sharing && album && <ShareDialog album={album} onChange={setAlbum} onClose={() => setSharing(false)} />}
-    </>
+    </div>
   );
 }

@@ -6,7 +6,7 @@ import type { Action } from '../lib/actions';
 
 export function FavoritesPage() {
   const source = useMemo(() => timelineSource({ isFavorite: true }), []);
-  const actions: Action[] = ['unfavorite', 'album', 'download', 'archive', 'trash'];
+  const actions: Action[] = ['unfavorite', 'album', 'tag', 'download', 'archive', 'trash'];
   return (
     <Timeline
       source={source}
@@ -21,7 +21,7 @@ export function FavoritesPage() {
 
 export function ArchivePage() {
   const source = useMemo(() => timelineSource({ visibility: 'archive' }), []);
-  const actions: Action[] = ['unarchive', 'favorite', 'download', 'trash'];
+  const actions: Action[] = ['unarchive', 'favorite', 'tag', 'download', 'trash'];
   return (
     <Timeline
       source={source}

@@ -11,7 +11,7 @@ import type { Action } from '../lib/actions';
 import { Icon } from '../components/Icon';
 import { errorMessage } from '../lib/format';
 
-const actions: Action[] = ['favorite', 'album', 'download', 'archive', 'trash'];
+const actions: Action[] = ['favorite', 'album', 'tag', 'download', 'archive', 'trash'];
 
 /** A person's photos through a metadata search; servers without it get the timeline's personId filter. */
 function personSource(id: string): AssetSource {

@@ -6,7 +6,7 @@ import { MemoryLane } from '../components/MemoryLane';
 import { Timeline } from '../components/Timeline';
 import type { Action } from '../lib/actions';
 
-const actions: Action[] = ['favorite', 'album', 'download', 'archive', 'trash'];
+const actions: Action[] = ['favorite', 'album', 'tag', 'download', 'archive', 'trash'];
 
 export function PhotosPage() {
   const source = useMemo(() => timelineSource({ visibility: 'timeline', withPartners: true }), []);

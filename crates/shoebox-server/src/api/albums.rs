@@ -26,6 +26,7 @@ pub fn router() -> Router<ApiContext> {
     Router::new()
         .route("/albums", get(list).post(create))
         .route("/albums/statistics", get(statistics))
+        // PUT as well as Immich's PATCH: older clients switch activity on and off with it.
         .route("/albums/{id}", get(read).patch(update).delete(delete))
         .route("/albums/{id}/assets", put(add_assets).delete(remove_assets))
         .route("/albums/{id}/users", put(add_users))

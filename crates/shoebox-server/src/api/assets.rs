@@ -147,6 +147,13 @@ async fn read(State(ctx): State<ApiContext>, viewer: Viewer, Path(id): Path<Uuid
         let people = shoebox_db::people::of_asset(&ctx.db, viewer.user_id(), id).await?;
         response.people = Some(people.iter().map(crate::api::people::person_json).collect());
     }
+    // Tags are private: only the owner, signed in, sees theirs.
+    if let Viewer::User(auth) = &viewer
+        && auth.user.id == asset.owner_id
+    {
+        let tagged = shoebox_db::tags::of_assets(&ctx.db, auth.user.id, &[id]).await?;
+        response.tags = Some(tagged.iter().map(|(_, tag)| crate::api::tags::tag_json(tag)).collect());
+    }
     Ok(Json(response))
 }
 

@@ -12,6 +12,14 @@ pub fn iso(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+/// For `#[serde(deserialize_with = "present")]`: tells a missing field (`None`, through
+/// `#[serde(default)]`) from an explicit `null` (`Some(None)`).
+pub fn present<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}
+
 /// Durations as Immich's older DTOs (`SyncAssetV1`) write them: `H:MM:SS.ffffff`.
 pub fn duration_string(millis: Option<i64>) -> String {
     match millis {
@@ -109,6 +117,9 @@ pub struct AssetResponse {
     /// `PersonResponseDto[]`: only on single-asset reads.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub people: Option<Vec<serde_json::Value>>,
+    /// `TagResponseDto[]`: only on single-asset reads, the caller's own tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<serde_json::Value>>,
 }
 
 impl From<&Asset> for AssetResponse {
@@ -143,6 +154,7 @@ impl From<&Asset> for AssetResponse {
             resized: asset.thumbhash.is_some(),
             exif_info: None,
             people: None,
+            tags: None,
         }
     }
 }

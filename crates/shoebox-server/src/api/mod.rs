@@ -1,5 +1,6 @@
 //! The REST API under `/api`: one module per resource, each with its own `router()`.
 
+pub mod activities;
 pub mod albums;
 pub mod api_keys;
 pub mod assets;
@@ -20,6 +21,7 @@ pub mod search;
 pub mod server;
 pub mod shared_links;
 pub mod sync;
+pub mod tags;
 pub mod timeline;
 pub mod trash;
 pub mod users;
@@ -49,6 +51,8 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
         .merge(users::router())
         .merge(preferences::router())
         .merge(albums::router())
+        .merge(activities::router())
+        .merge(tags::router())
         .merge(map::router())
         .merge(memories::router())
         .merge(api_keys::router())

@@ -11,7 +11,7 @@ use shoebox_core::domain::{AssetType, Visibility};
 use shoebox_db::search::{self, Paging, SearchFilter, SearchPage, SuggestionKind, SuggestionScope};
 use uuid::Uuid;
 
-use crate::api::dto::AssetResponse;
+use crate::api::dto::{AssetResponse, present};
 use crate::api::people::person_json;
 use crate::auth::Auth;
 use crate::context::ApiContext;
@@ -52,6 +52,9 @@ struct SearchBody {
     is_not_in_album: Option<bool>,
     album_ids: Option<Vec<Uuid>>,
     person_ids: Option<Vec<Uuid>>,
+    /// Missing: no tag filter; `null`: only untagged assets, as in Immich.
+    #[serde(deserialize_with = "present")]
+    tag_ids: Option<Option<Vec<Uuid>>>,
     city: Option<String>,
     state: Option<String>,
     country: Option<String>,
@@ -109,6 +112,8 @@ impl SearchBody {
             is_not_in_album: self.is_not_in_album,
             album_ids: self.album_ids.clone().unwrap_or_default(),
             person_ids: self.person_ids.clone().unwrap_or_default(),
+            tag_ids: self.tag_ids.clone().flatten().map(dedup).unwrap_or_default(),
+            untagged: matches!(self.tag_ids, Some(None)),
             city: self.city.clone(),
             state: self.state.clone(),
             country: self.country.clone(),
@@ -127,6 +132,12 @@ impl SearchBody {
             with_deleted: self.with_deleted.unwrap_or(false),
         })
     }
+}
+
+fn dedup(mut ids: Vec<Uuid>) -> Vec<Uuid> {
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }
 
 /// `SearchResponseDto`: Shoebox searches assets only, so `albums` is always empty.

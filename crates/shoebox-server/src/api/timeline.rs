@@ -20,7 +20,7 @@ pub fn router() -> Router<ApiContext> {
     Router::new().route("/timeline/buckets", get(buckets)).route("/timeline/bucket", get(bucket))
 }
 
-/// Query parameters both endpoints share; Immich's others (stacks, tags, shared-link keys) are
+/// Query parameters both endpoints share; Immich's others (stacks, shared-link keys) are
 /// ignored.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -30,6 +30,8 @@ struct TimelineQuery {
     is_trashed: Option<bool>,
     album_id: Option<Uuid>,
     person_id: Option<Uuid>,
+    /// A tag of the caller's: its photos and those of every tag below it.
+    tag_id: Option<Uuid>,
     /// A partner's timeline.
     user_id: Option<Uuid>,
     with_partners: Option<bool>,
@@ -47,6 +49,7 @@ impl TimelineQuery {
             filter.with_partners = false;
             filter.is_trashed = false;
             filter.person_id = None;
+            filter.tag_id = None;
             filter.visibility = None;
         }
         Ok(filter)
@@ -73,6 +76,7 @@ impl TimelineQuery {
             is_trashed: self.is_trashed.unwrap_or(false),
             album_id: self.album_id,
             person_id: self.person_id,
+            tag_id: self.tag_id,
             user_id: self.user_id,
             with_partners: self.with_partners.unwrap_or(false),
             ascending,

@@ -122,6 +122,21 @@ pub const RULES: &[Rule] = &[
     user("PUT", "/albums/{id}/users", "albumUser.create"),
     user("PUT", "/albums/{id}/user/{user_id}", "albumUser.update"),
     user("DELETE", "/albums/{id}/user/{user_id}", "albumUser.delete"),
+    // Album activity: likes and comments.
+    user("GET", "/activities", "activity.read"),
+    user("POST", "/activities", "activity.create"),
+    user("GET", "/activities/statistics", "activity.statistics"),
+    user("DELETE", "/activities/{id}", "activity.delete"),
+    // Tags.
+    user("GET", "/tags", "tag.read"),
+    user("POST", "/tags", "tag.create"),
+    user("PUT", "/tags", "tag.create"),
+    user("PUT", "/tags/assets", "tag.asset"),
+    user("GET", "/tags/{id}", "tag.read"),
+    user("PUT", "/tags/{id}", "tag.update"),
+    user("DELETE", "/tags/{id}", "tag.delete"),
+    user("PUT", "/tags/{id}/assets", "tag.asset"),
+    user("DELETE", "/tags/{id}/assets", "tag.asset"),
     // Shared links; `/shared-links/me` is what a link's holder opens.
     user("GET", "/shared-links", "sharedLink.read"),
     user("POST", "/shared-links", "sharedLink.create"),

@@ -15,7 +15,7 @@ use shoebox_server::auth::rules::{Access, RULES, Rule};
 /// Shoebox's own endpoints, which Immich's document does not have.
 const SHOEBOX_ONLY: &[(&str, &str)] = &[("GET", "/jobs/{name}/failures"), ("GET", "/events")];
 /// A permission no Shoebox endpoint asks for.
-const UNRELATED: &str = "activity.read";
+const UNRELATED: &str = "workflow.read";
 /// Every kind of thing the mobile app syncs.
 const SYNC_TYPES: &[&str] = &[
     "AlbumsV1",

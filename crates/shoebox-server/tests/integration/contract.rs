@@ -140,6 +140,31 @@ async fn immich_clients_endpoints_match_the_openapi_document() {
     call!(GET, "/albums/{id}", format!("/albums/{album}"));
     call!(PATCH, "/albums/{id}", format!("/albums/{album}"), Some(json!({ "description": "sea" })));
     call!(GET, "/albums/statistics", "/albums/statistics");
+    // Album activity: a comment on the album's photo, a like on the album.
+    let comment = json!({ "albumId": album, "assetId": asset, "type": "comment", "comment": "Lovely" });
+    let comment = call!(POST, "/activities", "/activities", Some(comment));
+    call!(POST, "/activities", "/activities", Some(json!({ "albumId": album, "type": "like" })));
+    let activities = call!(GET, "/activities", format!("/activities?albumId={album}"));
+    assert_eq!(activities.as_array().map(Vec::len), Some(2), "{activities}");
+    call!(GET, "/activities/statistics", format!("/activities/statistics?albumId={album}&assetId={asset}"));
+    call!(DELETE, "/activities/{id}", format!("/activities/{}", comment["id"].as_str().unwrap_or_default()));
+    // Tags: a tree from a path, one more under it, the photo tagged and found by tag.
+    let upserted = call!(PUT, "/tags", "/tags", Some(json!({ "tags": ["Trips/2024"] })));
+    let tag = upserted[0]["id"].as_str().unwrap_or_default().to_owned();
+    call!(POST, "/tags", "/tags", Some(json!({ "name": "Rome", "parentId": tag, "color": "#ff0000" })));
+    call!(GET, "/tags", "/tags");
+    call!(GET, "/tags/{id}", format!("/tags/{tag}"));
+    call!(PUT, "/tags/{id}", format!("/tags/{tag}"), Some(json!({ "color": "#00ff00" })));
+    call!(PUT, "/tags/{id}/assets", format!("/tags/{tag}/assets"), Some(json!({ "ids": [asset] })));
+    call!(PUT, "/tags/assets", "/tags/assets", Some(json!({ "tagIds": [tag], "assetIds": [asset] })));
+    let tagged = call!(GET, "/assets/{id}", format!("/assets/{asset}"));
+    assert_eq!(tagged["tags"][0]["value"], "Trips/2024", "{tagged}");
+    let buckets = call!(GET, "/timeline/buckets", format!("/timeline/buckets?tagId={tag}"));
+    assert_eq!(buckets[0]["count"], 1, "{buckets}");
+    let found = call!(POST, "/search/metadata", "/search/metadata", Some(json!({ "tagIds": [tag] })));
+    assert_eq!(found["assets"]["items"].as_array().map(Vec::len), Some(1), "{found}");
+    call!(DELETE, "/tags/{id}/assets", format!("/tags/{tag}/assets"), Some(json!({ "ids": [asset] })));
+    call!(DELETE, "/tags/{id}", format!("/tags/{tag}"));
     call!(POST, "/download/info", "/download/info", Some(json!({ "albumId": album })));
     // A public link to the album.
     let link = call!(POST, "/shared-links", "/shared-links", Some(json!({ "type": "ALBUM", "albumId": album })));

@@ -5,6 +5,7 @@ mod common;
 mod openapi;
 
 mod accounts;
+mod activities;
 mod albums;
 mod api_keys;
 mod authorization;
@@ -19,5 +20,6 @@ mod mobile_sync;
 mod partners;
 mod shared_albums;
 mod shared_links;
+mod tags;
 mod timeline;
 mod upload;
