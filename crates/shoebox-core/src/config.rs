@@ -32,6 +32,10 @@ pub struct Config {
     /// How often a worker tells Redis it is alive; its jobs go to other workers after four
     /// missed beats.
     pub worker_heartbeat: Duration,
+    /// How often a worker queues, from Postgres, the assets whose step is due but has no job in
+    /// Redis (jobs lost with Redis, uploads made while it was down). It also runs at worker start
+    /// and after the worker lost Redis; `None` (`SHOEBOX_RECONCILE_SECS=0`) keeps only those.
+    pub reconcile_interval: Option<Duration>,
     /// GeoNames `cities1000` table (CSV) loaded for reverse geocoding when the database has none.
     pub geodata_path: Option<PathBuf>,
     /// Largest image (width × height) the worker decodes; bigger ones fail their job.
@@ -98,6 +102,8 @@ impl Config {
             concurrency_thumbnails: parse(&lookup, "SHOEBOX_CONCURRENCY_THUMBNAILS", "3")?,
             concurrency_video: parse(&lookup, "SHOEBOX_CONCURRENCY_VIDEO", "1")?,
             worker_heartbeat: Duration::from_secs(parse(&lookup, "SHOEBOX_WORKER_HEARTBEAT_SECS", "5")?),
+            reconcile_interval: Some(Duration::from_secs(parse(&lookup, "SHOEBOX_RECONCILE_SECS", "300")?))
+                .filter(|every| !every.is_zero()),
             geodata_path: lookup("SHOEBOX_GEODATA_PATH").filter(|s| !s.is_empty()).map(PathBuf::from),
             max_image_pixels: parse(&lookup, "SHOEBOX_MAX_IMAGE_PIXELS", "250000000")?,
             ml: MlConfig {
@@ -150,6 +156,9 @@ mod tests {
         assert_eq!(config.redis_namespace, "shoebox");
         assert_eq!(config.max_upload_bytes, 50 * 1024 * 1024 * 1024);
         assert!(config.web_dir.is_none());
+        assert_eq!(config.reconcile_interval, Some(Duration::from_secs(300)));
+        let off = Config::from_lookup(|key| (key == "SHOEBOX_RECONCILE_SECS").then(|| "0".into())).unwrap();
+        assert_eq!(off.reconcile_interval, None);
     }
 
     #[test]

@@ -174,15 +174,24 @@ pub(crate) async fn mark_done(conn: &mut sqlx::PgConnection, id: Uuid, queue: Qu
     Ok(())
 }
 
-/// Records that `queue` gave up on an asset, and why.
-pub async fn record_failure(pool: &PgPool, id: Uuid, queue: Queue, attempts: i32, reason: &str) -> sqlx::Result<()> {
-    upsert_failure(pool, id, queue, attempts, reason, false).await
+/// Records that `queue` gave up on an asset, and why. A `transient` failure (the database or
+/// storage was unavailable) is queued again by the worker's reconcile ([`Due::Lost`]); its
+/// attempts add up across tries, so a failure that never passes stops being retried.
+pub async fn record_failure(
+    pool: &PgPool,
+    id: Uuid,
+    queue: Queue,
+    attempts: i32,
+    reason: &str,
+    transient: bool,
+) -> sqlx::Result<()> {
+    upsert_failure(pool, id, queue, attempts, reason, false, transient).await
 }
 
 /// Parks an asset whose step needs a model that is not installed yet; the worker queues it again
 /// when the model appears (see [`take_waiting`]).
 pub async fn record_waiting(pool: &PgPool, id: Uuid, queue: Queue, reason: &str) -> sqlx::Result<()> {
-    upsert_failure(pool, id, queue, 0, reason, true).await
+    upsert_failure(pool, id, queue, 0, reason, true, false).await
 }
 
 async fn upsert_failure(
@@ -192,18 +201,23 @@ async fn upsert_failure(
     attempts: i32,
     reason: &str,
     waiting: bool,
+    transient: bool,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO asset_job_failures (asset_id, queue, attempts, reason, waiting_for_model)
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (asset_id, queue) DO UPDATE SET attempts = EXCLUDED.attempts, reason = EXCLUDED.reason,
-             waiting_for_model = EXCLUDED.waiting_for_model, failed_at = now()",
+        "INSERT INTO asset_job_failures (asset_id, queue, attempts, reason, waiting_for_model, transient)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (asset_id, queue) DO UPDATE SET
+             attempts = CASE WHEN EXCLUDED.transient AND asset_job_failures.transient
+                 THEN asset_job_failures.attempts + EXCLUDED.attempts ELSE EXCLUDED.attempts END,
+             reason = EXCLUDED.reason, waiting_for_model = EXCLUDED.waiting_for_model,
+             transient = EXCLUDED.transient, failed_at = now()",
     )
     .bind(id)
     .bind(queue.name())
     .bind(attempts)
     .bind(reason)
     .bind(waiting)
+    .bind(transient)
     .execute(pool)
     .await
     .map(|_| ())
@@ -236,11 +250,14 @@ pub struct Failure {
     pub failed_at: DateTime<Utc>,
     /// Not a failure yet: the step waits for its model.
     pub waiting_for_model: bool,
+    /// Gave up on an error that may pass; the worker's reconcile tries again.
+    pub transient: bool,
 }
 
 pub async fn failures(pool: &PgPool, queue: Queue, limit: i64) -> sqlx::Result<Vec<Failure>> {
     sqlx::query_as(
-        "SELECT asset_id, queue, attempts, reason, failed_at, waiting_for_model FROM asset_job_failures WHERE queue = $1
+        "SELECT asset_id, queue, attempts, reason, failed_at, waiting_for_model, transient FROM asset_job_failures
+         WHERE queue = $1
          ORDER BY failed_at DESC LIMIT $2",
     )
     .bind(queue.name())
@@ -268,9 +285,25 @@ pub async fn clear_failures(pool: &PgPool, queue: Queue) -> sqlx::Result<u64> {
     Ok(result.rows_affected())
 }
 
-/// Assets that should go through `queue` now: those whose earlier steps are done and, unless
-/// `all`, whose step in `queue` has not run. Trashed assets are skipped.
-pub async fn due(pool: &PgPool, queue: Queue, all: bool) -> sqlx::Result<Vec<Uuid>> {
+/// Which assets [`due`] picks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Due {
+    /// Every asset whose earlier steps are done (re-runs the step).
+    All,
+    /// Those whose step has not run, failed ones included (`queue missing`).
+    Missing,
+    /// Those whose step has not run and did not fail for good: jobs lost with Redis, never
+    /// queued, or given up on an error that may pass. The worker's reconcile queues these.
+    Lost,
+}
+
+/// Transient failures of one asset's step, counted in attempts, after which the reconcile stops
+/// queueing it (an operator can still, with `queue missing`).
+pub const TRANSIENT_ATTEMPTS_LIMIT: i32 = 30;
+
+/// Assets that should go through `queue` now: those whose earlier steps are done and whose step
+/// in `queue` is selected by `which`. Trashed assets are skipped.
+pub async fn due(pool: &PgPool, queue: Queue, which: Due) -> sqlx::Result<Vec<Uuid>> {
     let prerequisite = match queue {
         Queue::Metadata => "TRUE",
         Queue::Thumbnails => "s.metadata_extracted_at IS NOT NULL",
@@ -279,11 +312,21 @@ pub async fn due(pool: &PgPool, queue: Queue, all: bool) -> sqlx::Result<Vec<Uui
         Queue::FacialRecognition => "s.faces_detected_at IS NOT NULL",
         Queue::DuplicateDetection => "s.smart_search_at IS NOT NULL",
     };
+    let column = status_column(queue);
+    let selection = match which {
+        Due::All => "TRUE".to_owned(),
+        Due::Missing => format!("s.{column} IS NULL"),
+        Due::Lost => format!(
+            "s.{column} IS NULL AND NOT EXISTS (SELECT 1 FROM asset_job_failures f
+                 WHERE f.asset_id = a.id AND f.queue = '{queue}'
+                   AND (f.waiting_for_model OR NOT f.transient OR f.attempts >= {TRANSIENT_ATTEMPTS_LIMIT}))",
+            queue = queue.name()
+        ),
+    };
     let sql = format!(
         "SELECT a.id FROM assets a JOIN asset_job_status s ON s.asset_id = a.id
-         WHERE a.deleted_at IS NULL AND {prerequisite} AND ($1 OR s.{column} IS NULL)
-         ORDER BY a.created_at",
-        column = status_column(queue)
+         WHERE a.deleted_at IS NULL AND {prerequisite} AND {selection}
+         ORDER BY a.created_at"
     );
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(all).fetch_all(pool).await
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await
 }

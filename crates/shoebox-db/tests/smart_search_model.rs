@@ -63,7 +63,10 @@ async fn a_new_model_retypes_the_table_and_makes_every_asset_due_again() {
     assert_eq!(column_type(&pool).await, "vector(8)");
     assert!(has_hnsw_index(&pool).await);
     assert_eq!(smart_search::embedding_of(&pool, owner, asset).await.unwrap(), None, "old vectors are gone");
-    let due = shoebox_db::pipeline::due(&pool, shoebox_core::jobs::Queue::SmartSearch, false).await.unwrap();
+    let due =
+        shoebox_db::pipeline::due(&pool, shoebox_core::jobs::Queue::SmartSearch, shoebox_db::pipeline::Due::Missing)
+            .await
+            .unwrap();
     assert_eq!(due, vec![asset], "the asset is embedded again with the new model");
     assert_eq!(smart_search::current_model(&pool).await.unwrap(), Some(("bigger".into(), 8)));
 }

@@ -1,6 +1,7 @@
 //! Redis job queues (apalis) shared by the server, which enqueues work, and the workers, which
 //! drain it. Every queue is named explicitly under the installation's namespace.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -9,6 +10,31 @@ use apalis_redis::{Config, ConnectionManager, RedisStorage};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shoebox_core::jobs::{AssetJob, Queue};
+use uuid::Uuid;
+
+/// Counts, over every registered worker of a queue, the jobs it started (`Running`) and those
+/// it fetched but has not started. KEYS: workers set, inflight prefix, job metadata prefix.
+const COUNT_INFLIGHT: &str = r"
+local running, held = 0, 0
+for _, worker in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+    for _, id in ipairs(redis.call('SMEMBERS', KEYS[2] .. ':' .. worker)) do
+        if redis.call('HGET', KEYS[3] .. ':' .. id, 'status') == 'Running' then
+            running = running + 1
+        else
+            held = held + 1
+        end
+    end
+end
+return {running, held}
+";
+
+/// Deletes a lock only if it still holds the caller's token. KEYS: the lock; ARGV: the token.
+const RELEASE_LOCK: &str = r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+    return redis.call('DEL', KEYS[1])
+end
+return 0
+";
 
 /// What Redis knows of a queue right now.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -129,7 +155,7 @@ impl JobQueues {
     }
 
     /// Enqueues one step for many assets.
-    pub async fn push_many(&self, queue: Queue, asset_ids: &[uuid::Uuid]) -> anyhow::Result<()> {
+    pub async fn push_many(&self, queue: Queue, asset_ids: &[Uuid]) -> anyhow::Result<()> {
         let mut storage = self.storage::<AssetJob>(queue);
         for chunk in asset_ids.chunks(1000) {
             let jobs = chunk.iter().map(|&asset_id| AssetJob { asset_id }).collect();
@@ -138,28 +164,109 @@ impl JobQueues {
         Ok(())
     }
 
-    /// Jobs waiting in `queue` and jobs workers are running now.
+    /// Jobs waiting in `queue` and jobs workers are running now. apalis keeps the jobs a worker
+    /// took in `{queue}:inflight:{worker}`: those it has started (locked, status `Running`) are
+    /// active; those it fetched ahead and has not started yet still wait.
     pub async fn counts(&self, queue: Queue) -> anyhow::Result<QueueCounts> {
         let storage = self.storage::<AssetJob>(queue);
         let config = storage.get_config();
         let mut conn = self.conn.clone();
-        let (active_list, scheduled, workers): (u64, u64, Vec<String>) = redis::pipe()
+        let (active_list, scheduled): (u64, u64) = redis::pipe()
             .cmd("LLEN")
             .arg(config.active_jobs_list())
             .cmd("ZCARD")
             .arg(config.scheduled_jobs_set())
+            .query_async(&mut conn)
+            .await?;
+        let (running, held): (u64, u64) = redis::Script::new(COUNT_INFLIGHT)
+            .key(config.workers_set())
+            .key(config.inflight_jobs_set())
+            .key(config.job_meta_hash())
+            .invoke_async(&mut conn)
+            .await?;
+        Ok(QueueCounts { waiting: active_list + scheduled + held, active: running })
+    }
+
+    /// The assets that have a job in `queue` right now: waiting, scheduled, or taken by a
+    /// worker (started or not). Finished jobs are not counted.
+    pub async fn queued_assets(&self, queue: Queue) -> anyhow::Result<HashSet<Uuid>> {
+        let storage = self.storage::<AssetJob>(queue);
+        let config = storage.get_config();
+        let mut conn = self.conn.clone();
+        let (mut ids, scheduled, workers): (Vec<String>, Vec<String>, Vec<String>) = redis::pipe()
+            .cmd("LRANGE")
+            .arg(config.active_jobs_list())
+            .arg(0)
+            .arg(-1)
+            .cmd("ZRANGE")
+            .arg(config.scheduled_jobs_set())
+            .arg(0)
+            .arg(-1)
             .cmd("ZRANGE")
             .arg(config.workers_set())
             .arg(0)
             .arg(-1)
             .query_async(&mut conn)
             .await?;
-        let mut running = 0;
-        for inflight in workers {
-            let count: u64 = redis::cmd("SCARD").arg(inflight).query_async(&mut conn).await?;
-            running += count;
+        ids.extend(scheduled);
+        for worker in workers {
+            let taken: Vec<String> = redis::cmd("SMEMBERS")
+                .arg(format!("{}:{worker}", config.inflight_jobs_set()))
+                .query_async(&mut conn)
+                .await?;
+            ids.extend(taken);
         }
-        Ok(QueueCounts { waiting: active_list + scheduled, active: running })
+        let mut assets = HashSet::new();
+        for chunk in ids.chunks(1000) {
+            let jobs: Vec<Option<Vec<u8>>> =
+                redis::cmd("HMGET").arg(config.job_data_hash()).arg(chunk).query_async(&mut conn).await?;
+            assets.extend(
+                jobs.into_iter()
+                    .flatten()
+                    .filter_map(|job| serde_json::from_slice::<AssetJob>(&job).ok().map(|job| job.asset_id)),
+            );
+        }
+        Ok(assets)
+    }
+
+    /// Queues `queue`'s step for those of `asset_ids` that have no job in it yet; returns how
+    /// many were queued. Steps are idempotent, so a rare duplicate (a job queued by the step
+    /// before between the two looks) only costs time.
+    pub async fn push_unless_queued(&self, queue: Queue, asset_ids: &[Uuid]) -> anyhow::Result<usize> {
+        if asset_ids.is_empty() {
+            return Ok(0);
+        }
+        let queued = self.queued_assets(queue).await?;
+        let missing: Vec<Uuid> = asset_ids.iter().copied().filter(|id| !queued.contains(id)).collect();
+        self.push_many(queue, &missing).await?;
+        Ok(missing.len())
+    }
+
+    /// Takes the installation-wide lock `name` for at most `ttl`, unless another process holds
+    /// it; returns the token that releases it.
+    pub async fn try_lock(&self, name: &str, ttl: Duration) -> anyhow::Result<Option<String>> {
+        let token = Uuid::new_v4().to_string();
+        let mut conn = self.conn.clone();
+        let taken: Option<String> = redis::cmd("SET")
+            .arg(self.lock_key(name))
+            .arg(&token)
+            .arg("NX")
+            .arg("PX")
+            .arg(ttl.as_millis().max(1) as u64)
+            .query_async(&mut conn)
+            .await?;
+        Ok(taken.map(|_| token))
+    }
+
+    /// Releases a lock [`Self::try_lock`] took, if it is still ours.
+    pub async fn unlock(&self, name: &str, token: &str) -> anyhow::Result<()> {
+        let mut conn = self.conn.clone();
+        redis::Script::new(RELEASE_LOCK).key(self.lock_key(name)).arg(token).invoke_async::<()>(&mut conn).await?;
+        Ok(())
+    }
+
+    fn lock_key(&self, name: &str) -> String {
+        format!("{}:lock:{name}", self.namespace)
     }
 
     /// Drops every job waiting in `queue` (jobs under way finish).

@@ -1,12 +1,13 @@
 //! The Shoebox worker: drains the Redis queues and moves each asset through the pipeline
 //! metadata → thumbnails → (video encoding, smart search → duplicates, face detection →
 //! recognition), writing results to Postgres and storage.
-//! Postgres records which steps each asset has passed, so `queue missing` can rebuild the
-//! queues from the database alone.
+//! Postgres records which steps each asset has passed, so the reconcile (and `queue missing`)
+//! can rebuild the queues from the database alone.
 
 pub mod geodata;
 pub mod models;
 pub mod pipeline;
+pub mod reconcile;
 pub mod runner;
 pub mod steps;
 

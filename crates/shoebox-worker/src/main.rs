@@ -10,6 +10,7 @@
 use anyhow::{Context, bail};
 use shoebox_core::Config;
 use shoebox_core::jobs::Queue;
+use shoebox_db::pipeline::Due;
 use shoebox_worker::{Pipeline, geodata, runner};
 use tracing_subscriber::EnvFilter;
 
@@ -25,9 +26,9 @@ async fn main() -> anyhow::Result<()> {
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         [] | ["run"] => run(pipeline, &config).await,
         ["queue", which, rest @ ..] => {
-            let all = match *which {
-                "missing" => false,
-                "all" => true,
+            let which = match *which {
+                "missing" => Due::Missing,
+                "all" => Due::All,
                 other => bail!("expected `queue missing` or `queue all`, not `queue {other}`"),
             };
             let queues: Vec<Queue> = match rest {
@@ -44,7 +45,7 @@ async fn main() -> anyhow::Result<()> {
                     .collect::<anyhow::Result<_>>()?,
             };
             for queue in queues {
-                let count = pipeline.enqueue_due(queue, all).await?;
+                let count = pipeline.enqueue_due(queue, which).await?;
                 println!("{}: queued {count}", queue.name());
             }
             Ok(())

@@ -1,18 +1,33 @@
 //! Runs one apalis worker per queue, each with its configured concurrency, until shutdown.
-//! Worker names are unique per process, so a restarted worker is not refused while the old
-//! one's heartbeat is still fresh; a dead worker's jobs go back to the queue after four
-//! missed heartbeats. A watch queues again the jobs that waited for a model once it appears.
+//! Worker names are unique per run, so a restarted worker is not refused while the old one's
+//! heartbeat is still fresh; a dead worker's jobs go back to the queue after four missed
+//! heartbeats.
+//!
+//! A worker that loses Redis (flushed, replaced by an empty one, unreachable) starts again
+//! with a new registration, backing off while Redis stays away, and asks for a reconcile so the
+//! jobs Redis lost are queued again from Postgres. A paused queue's worker fetches nothing, so
+//! stopping never waits on held jobs. A watch queues again the jobs that waited for a model
+//! once it appears.
 
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use apalis::prelude::*;
 use shoebox_core::Config;
 use shoebox_core::jobs::{AssetJob, Queue};
+use shoebox_queue::JobQueues;
+use tokio::sync::{Notify, watch};
 
-use crate::Pipeline;
+use crate::{Pipeline, reconcile};
 
 /// How often finished jobs' leftovers are removed from Redis.
 const VACUUM_EVERY: Duration = Duration::from_secs(60);
+/// How long stopping waits for jobs under way.
+const SHUTDOWN_LIMIT: Duration = Duration::from_secs(30);
+/// How often a worker looks whether its queue was paused or resumed.
+const PAUSE_POLL: Duration = Duration::from_millis(250);
+/// Longest wait between attempts to reach a Redis that is away.
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
 fn worker_name(queue: Queue) -> String {
     let host = std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_owned()).unwrap_or_default();
@@ -25,39 +40,133 @@ pub async fn run(
     config: &Config,
     shutdown: impl std::future::Future<Output = std::io::Result<()>> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let heartbeat = config.worker_heartbeat;
-    let vacuum = tokio::spawn(vacuum_forever(pipeline.clone()));
-
-    // One apalis worker per queue; the handler only hands the job to the pipeline.
-    macro_rules! drain {
-        ($monitor:expr, $queue:expr, $concurrency:expr) => {{
-            let pipeline = pipeline.clone();
-            let concurrency = $concurrency.max(1);
-            $monitor.register(move |_| {
-                WorkerBuilder::new(worker_name($queue))
-                    .backend(pipeline.queues.consumer::<AssetJob>($queue, heartbeat))
-                    .concurrency(concurrency)
-                    .parallelize(tokio::spawn)
-                    .data(pipeline.clone())
-                    .build(|job: AssetJob, pipeline: Data<Pipeline>| async move {
-                        pipeline.execute($queue, job).await;
-                        Ok::<(), BoxDynError>(())
-                    })
-            })
-        }};
+    let (stop, stopping) = watch::channel(false);
+    let lost_redis = Arc::new(Notify::new());
+    let background = [
+        tokio::spawn(vacuum_forever(pipeline.clone())),
+        tokio::spawn(watch_models_forever(pipeline.clone(), config.ml.model_poll)),
+        tokio::spawn(reconcile::reconcile_forever(pipeline.clone(), config.reconcile_interval, lost_redis.clone())),
+    ];
+    let queues = [
+        (Queue::Metadata, config.concurrency_metadata),
+        (Queue::Thumbnails, config.concurrency_thumbnails),
+        (Queue::VideoEncode, config.concurrency_video),
+        (Queue::SmartSearch, config.ml.concurrency_smart_search),
+        (Queue::FaceDetection, config.ml.concurrency_face_detection),
+        (Queue::FacialRecognition, config.ml.concurrency_facial_recognition),
+        (Queue::DuplicateDetection, config.ml.concurrency_duplicates),
+    ];
+    let mut drains = tokio::task::JoinSet::new();
+    for (queue, concurrency) in queues {
+        let drain = Drain {
+            pipeline: pipeline.clone(),
+            queue,
+            concurrency: concurrency.max(1),
+            heartbeat: config.worker_heartbeat,
+            stopping: stopping.clone(),
+            lost_redis: lost_redis.clone(),
+        };
+        drains.spawn(drain.run());
     }
-    let monitor = drain!(Monitor::new(), Queue::Metadata, config.concurrency_metadata);
-    let monitor = drain!(monitor, Queue::Thumbnails, config.concurrency_thumbnails);
-    let monitor = drain!(monitor, Queue::VideoEncode, config.concurrency_video);
-    let monitor = drain!(monitor, Queue::SmartSearch, config.ml.concurrency_smart_search);
-    let monitor = drain!(monitor, Queue::FaceDetection, config.ml.concurrency_face_detection);
-    let monitor = drain!(monitor, Queue::FacialRecognition, config.ml.concurrency_facial_recognition);
-    let monitor = drain!(monitor, Queue::DuplicateDetection, config.ml.concurrency_duplicates);
-    let watch = tokio::spawn(watch_models_forever(pipeline.clone(), config.ml.model_poll));
-    let result = monitor.shutdown_timeout(Duration::from_secs(30)).run_with_signal(shutdown).await;
-    vacuum.abort();
-    watch.abort();
-    result.map_err(|err| anyhow::anyhow!("worker stopped with an error: {err}"))
+    let signal = shutdown.await;
+    let _ = stop.send(true);
+    let finished = tokio::time::timeout(SHUTDOWN_LIMIT, async { while drains.join_next().await.is_some() {} }).await;
+    if finished.is_err() {
+        tracing::warn!(limit = ?SHUTDOWN_LIMIT, "jobs still running at the shutdown limit; their jobs go to other workers");
+    }
+    for task in background {
+        task.abort();
+    }
+    signal.map_err(|err| anyhow::anyhow!("cannot wait for the shutdown signal: {err}"))
+}
+
+/// One queue's apalis worker, started again whenever it loses Redis.
+struct Drain {
+    pipeline: Pipeline,
+    queue: Queue,
+    concurrency: usize,
+    heartbeat: Duration,
+    stopping: watch::Receiver<bool>,
+    lost_redis: Arc<Notify>,
+}
+
+impl Drain {
+    async fn run(mut self) {
+        let mut backoff = Duration::from_secs(1);
+        loop {
+            if *self.stopping.borrow() {
+                return;
+            }
+            let started = Instant::now();
+            let queue = self.queue;
+            let worker = WorkerBuilder::new(worker_name(queue))
+                .backend(self.pipeline.queues.consumer::<AssetJob>(queue, self.heartbeat))
+                .concurrency(self.concurrency)
+                .parallelize(tokio::spawn)
+                .data(self.pipeline.clone())
+                .build(move |job: AssetJob, pipeline: Data<Pipeline>, worker: WorkerContext| async move {
+                    pipeline.execute(queue, job, || worker.is_shutting_down()).await?;
+                    Ok::<(), BoxDynError>(())
+                });
+            let queues = self.pipeline.queues.clone();
+            let stopping = self.stopping.clone();
+            let outcome = worker.run_with_ctx(move |ctx| control(ctx, queues.clone(), queue, stopping.clone())).await;
+            let Err(err) = outcome else { return };
+            if *self.stopping.borrow() {
+                return;
+            }
+            if started.elapsed() > MAX_BACKOFF * 2 {
+                backoff = Duration::from_secs(1);
+            }
+            tracing::warn!(
+                queue = queue.name(),
+                error = %err,
+                retry_in = ?backoff,
+                "lost Redis (flushed, replaced or unreachable); the worker registers again"
+            );
+            self.lost_redis.notify_one();
+            tokio::select! {
+                _ = tokio::time::sleep(backoff) => {}
+                _ = stopped(&mut self.stopping) => return,
+            }
+            backoff = (backoff * 2).min(MAX_BACKOFF);
+        }
+    }
+}
+
+/// Runs beside an apalis worker: holds it (fetching nothing, still beating) while its queue is
+/// paused, and stops it when the process stops.
+async fn control(
+    ctx: WorkerContext,
+    queues: JobQueues,
+    queue: Queue,
+    mut stopping: watch::Receiver<bool>,
+) -> Result<(), WorkerError> {
+    let mut every = tokio::time::interval(PAUSE_POLL);
+    loop {
+        tokio::select! {
+            _ = stopped(&mut stopping) => break,
+            _ = every.tick() => match queues.is_paused(queue).await {
+                Ok(true) if ctx.is_running() => {
+                    let _ = ctx.pause();
+                }
+                Ok(false) if ctx.is_paused() => {
+                    let _ = ctx.resume();
+                }
+                _ => {}
+            },
+        }
+    }
+    // A worker not started yet cannot stop; it starts at once.
+    while ctx.stop().is_err() {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(())
+}
+
+/// Resolves once the process stops.
+async fn stopped(stopping: &mut watch::Receiver<bool>) {
+    let _ = stopping.wait_for(|stop| *stop).await;
 }
 
 async fn vacuum_forever(pipeline: Pipeline) {

@@ -1,7 +1,8 @@
 //! `/api/jobs` and `/api/queues` (admin): per-queue counts, and start (missing or all), pause,
 //! resume, empty and clear-failed, in Immich's shapes. Shoebox adds
 //! `GET /api/jobs/{name}/failures`: which assets failed a step, and why (or wait for a model:
-//! `waitingForModel`, counted as `delayed` in the statistics).
+//! `waitingForModel`, counted as `delayed` in the statistics; `transient`: gave up on an error
+//! that may pass, which the worker's reconcile tries again).
 
 use axum::Router;
 use axum::extract::State;
@@ -138,7 +139,8 @@ async fn command(
                 // Immich's full re-cluster: machine-made faces lose their people first.
                 shoebox_db::faces::reset_recognition(&ctx.db).await?;
             }
-            let ids = pipeline::due(&ctx.db, queue, body.force).await?;
+            let which = if body.force { pipeline::Due::All } else { pipeline::Due::Missing };
+            let ids = pipeline::due(&ctx.db, queue, which).await?;
             ctx.queues.push_many(queue, &ids).await?;
         }
         "pause" => ctx.queues.pause(queue).await?,
@@ -169,6 +171,7 @@ async fn failures(State(ctx): State<ApiContext>, _auth: Auth, Path(name): Path<S
                     "attempts": f.attempts,
                     "failedAt": iso(f.failed_at),
                     "waitingForModel": f.waiting_for_model,
+                    "transient": f.transient,
                 })
             })
             .collect(),

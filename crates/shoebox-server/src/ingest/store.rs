@@ -76,8 +76,8 @@ pub async fn store(ctx: &ApiContext, owner: &User, received: Received, fields: U
         return Err(err);
     }
 
-    // Postgres records that metadata has not run yet, so a lost job is found again by
-    // "queue missing"; the upload itself has succeeded either way.
+    // Postgres records that metadata has not run yet, so a job lost here (Redis down) is found
+    // again by the worker's reconcile; the upload itself has succeeded either way.
     if let Err(err) = ctx.queues.push_asset(Queue::Metadata, AssetJob { asset_id }).await {
         tracing::warn!(%asset_id, error = %err, "could not queue metadata extraction");
     }

@@ -37,9 +37,26 @@ impl From<sqlx::Error> for StepError {
 }
 
 impl From<MediaError> for StepError {
+    /// A file that cannot be read right now (storage unmounted, an I/O error) may be readable
+    /// later; one whose content is bad never will be.
     fn from(err: MediaError) -> Self {
-        Self::Permanent(err.to_string())
+        match err {
+            MediaError::Io(io) if !is_bad_content(&io) => {
+                Self::Transient(anyhow::Error::new(io).context("reading the file"))
+            }
+            other => Self::Permanent(other.to_string()),
+        }
     }
+}
+
+/// Whether an I/O error reading a file says the file itself is bad (truncated, invalid), rather
+/// than that storage failed.
+fn is_bad_content(err: &std::io::Error) -> bool {
+    use std::io::ErrorKind;
+    matches!(
+        err.kind(),
+        ErrorKind::UnexpectedEof | ErrorKind::InvalidData | ErrorKind::InvalidInput | ErrorKind::Unsupported
+    )
 }
 
 impl From<std::io::Error> for StepError {
@@ -76,12 +93,17 @@ async fn preview_image(pipeline: &Pipeline, asset: &shoebox_db::assets::Asset) -
 }
 
 /// Decodes an image file to RGB off the async threads; a file that does not decode fails the
-/// job for good.
+/// job for good, one that cannot be read right now is tried again.
 async fn decode_rgb(path: std::path::PathBuf) -> Result<image::RgbImage, StepError> {
     let decoded = tokio::task::spawn_blocking(move || image::open(&path).map(|image| image.into_rgb8()))
         .await
         .map_err(|join| StepError::Permanent(format!("the image decoder crashed: {join}")))?;
-    decoded.map_err(|err| StepError::Permanent(format!("cannot decode the preview: {err}")))
+    decoded.map_err(|err| match err {
+        image::ImageError::IoError(io) if !is_bad_content(&io) => {
+            StepError::Transient(anyhow::Error::new(io).context("reading the preview"))
+        }
+        err => StepError::Permanent(format!("cannot decode the preview: {err}")),
+    })
 }
 
 /// Runs inference off the async threads; a model error fails the job for good.
@@ -94,14 +116,15 @@ async fn infer<T: Send + 'static>(
     }
 }
 
-/// The original's path on this machine; a missing original is a permanent failure.
+/// The original's path on this machine. A missing original is a permanent failure, unless the
+/// whole data folder is gone (storage not mounted): that may pass.
 async fn original_path(pipeline: &Pipeline, key: &str) -> Result<std::path::PathBuf, StepError> {
     match pipeline.storage.local_path(key).await {
         Ok(path) => Ok(path),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound && pipeline.storage.staging_dir().is_dir() => {
             Err(StepError::Permanent(format!("the original file {key} is missing from storage")))
         }
-        Err(err) => Err(err.into()),
+        Err(err) => Err(StepError::Transient(anyhow::Error::new(err).context(format!("reading {key} from storage")))),
     }
 }
 

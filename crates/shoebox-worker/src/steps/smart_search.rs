@@ -21,7 +21,7 @@ pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<(), StepError> {
                 tracing::info!(model = %name, dimension = model.dimension(), "new CLIP model: embedding all assets again");
                 let pipeline = pipeline.clone();
                 tokio::spawn(async move {
-                    if let Err(err) = pipeline.enqueue_due(Queue::SmartSearch, false).await {
+                    if let Err(err) = pipeline.enqueue_due(Queue::SmartSearch, shoebox_db::pipeline::Due::Missing).await {
                         tracing::warn!(error = %err, "could not queue assets for the new CLIP model");
                     }
                 });

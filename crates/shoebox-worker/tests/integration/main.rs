@@ -4,4 +4,5 @@ mod common;
 
 mod faces;
 mod pipeline;
+mod resilience;
 mod smart_search;

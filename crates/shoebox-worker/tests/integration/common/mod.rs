@@ -1,7 +1,12 @@
 //! The whole pipeline for tests: a real server (in this process), real worker processes,
-//! the real Postgres and Redis started by `deploy/local/test`, and real media fixtures.
+//! the real Postgres and Redis started by `deploy/local/test` (or a Redis of the test's own, to
+//! flush or stop), and real media fixtures.
 
 #![allow(dead_code)]
+
+mod own_redis;
+
+pub use own_redis::OwnRedis;
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -29,29 +34,83 @@ pub fn fixtures() -> PathBuf {
     ))
 }
 
+/// How a test's stack differs from the usual one.
+#[derive(Debug, Default)]
+pub struct Options {
+    /// Reverse geocoding from the GeoNames fixture.
+    pub with_places: bool,
+    /// A Redis of the test's own (see [`OwnRedis`]) instead of the shared one.
+    pub redis_url: Option<String>,
+}
+
+/// A test's settings on a database of its own, with the schema only when `migrated`.
+pub async fn test_config(options: &Options, migrated: bool) -> (Config, tempfile::TempDir) {
+    let database_url = if migrated {
+        shoebox_db::testing::fresh_database().await.expect("test database")
+    } else {
+        shoebox_db::testing::empty_database().await.expect("test database")
+    };
+    let mut config = Config::from_lookup(|_| None).unwrap();
+    let data_dir = tempfile::tempdir().unwrap();
+    config.database_url = database_url;
+    config.redis_url = options.redis_url.clone().unwrap_or_else(|| {
+        std::env::var("SHOEBOX_TEST_REDIS_URL").expect("SHOEBOX_TEST_REDIS_URL (run deploy/local/test)")
+    });
+    config.redis_namespace = format!("test-{}", uuid::Uuid::new_v4().simple());
+    config.data_dir = data_dir.path().to_owned();
+    config.log_filter = "warn".into();
+    config.worker_heartbeat = Duration::from_secs(1);
+    if options.with_places {
+        config.geodata_path = Some(fixtures().join("geo/rg_cities1000.csv"));
+    }
+    // Models live in the test's own folder, empty until `install_models`; nothing downloads.
+    config.ml.models_dir = data_dir.path().join("models");
+    config.ml.onnxruntime_path = std::env::var_os("SHOEBOX_ONNXRUNTIME_PATH").map(PathBuf::from);
+    config.ml.clip_model = TEST_CLIP_MODEL.into();
+    config.ml.face_model = TEST_FACE_MODEL.into();
+    config.ml.auto_pull = false;
+    config.ml.model_poll = Duration::from_secs(1);
+    (config, data_dir)
+}
+
+/// The command that runs a worker process with `config`'s settings.
+pub fn worker_command(config: &Config) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_shoebox-worker"));
+    command
+        .env_clear()
+        .env("SHOEBOX_DATABASE_URL", &config.database_url)
+        .env("SHOEBOX_REDIS_URL", &config.redis_url)
+        .env("SHOEBOX_REDIS_NAMESPACE", &config.redis_namespace)
+        .env("SHOEBOX_DATA_DIR", &config.data_dir)
+        .env("SHOEBOX_WORKER_HEARTBEAT_SECS", "1")
+        .env("SHOEBOX_LOG", "warn")
+        .env("SHOEBOX_MODELS_DIR", &config.ml.models_dir)
+        .env("SHOEBOX_CLIP_MODEL", &config.ml.clip_model)
+        .env("SHOEBOX_FACE_MODEL", &config.ml.face_model)
+        .env("SHOEBOX_MODEL_AUTO_PULL", "false")
+        .env("SHOEBOX_MODEL_POLL_SECS", "1");
+    if let Some(path) = &config.ml.onnxruntime_path {
+        command.env("SHOEBOX_ONNXRUNTIME_PATH", path);
+    }
+    if let Some(path) = &config.geodata_path {
+        command.env("SHOEBOX_GEODATA_PATH", path);
+    }
+    command
+}
+
 impl Stack {
     /// A server with a signed-in admin; no worker runs until `start_worker`.
     pub async fn start(with_places: bool) -> Self {
-        let database_url = shoebox_db::testing::fresh_database().await.expect("test database");
-        let mut config = Config::from_lookup(|_| None).unwrap();
-        let data_dir = tempfile::tempdir().unwrap();
-        config.database_url = database_url;
-        config.redis_url =
-            std::env::var("SHOEBOX_TEST_REDIS_URL").expect("SHOEBOX_TEST_REDIS_URL (run deploy/local/test)");
-        config.redis_namespace = format!("test-{}", uuid::Uuid::new_v4().simple());
-        config.data_dir = data_dir.path().to_owned();
-        config.log_filter = "warn".into();
-        config.worker_heartbeat = Duration::from_secs(1);
-        if with_places {
-            config.geodata_path = Some(fixtures().join("geo/rg_cities1000.csv"));
-        }
-        // Models live in the test's own folder, empty until `install_models`; nothing downloads.
-        config.ml.models_dir = data_dir.path().join("models");
-        config.ml.onnxruntime_path = std::env::var_os("SHOEBOX_ONNXRUNTIME_PATH").map(PathBuf::from);
-        config.ml.clip_model = TEST_CLIP_MODEL.into();
-        config.ml.face_model = TEST_FACE_MODEL.into();
-        config.ml.auto_pull = false;
-        config.ml.model_poll = Duration::from_secs(1);
+        Self::start_with(Options { with_places, ..Options::default() }).await
+    }
+
+    pub async fn start_with(options: Options) -> Self {
+        let (config, data_dir) = test_config(&options, true).await;
+        Self::serve(config, data_dir, Vec::new()).await
+    }
+
+    /// Starts the server for `config` (migrating its database), beside `workers` already running.
+    pub async fn serve(config: Config, data_dir: tempfile::TempDir, workers: Vec<Child>) -> Self {
         let (app, ctx) = shoebox_server::build(config.clone()).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -75,31 +134,11 @@ impl Stack {
             .await
             .unwrap();
         let token = login["accessToken"].as_str().unwrap().to_owned();
-        Self { url, http, ctx, data_dir, config, token, workers: Vec::new() }
+        Self { url, http, ctx, data_dir, config, token, workers }
     }
 
     fn worker_command(&self) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_shoebox-worker"));
-        command
-            .env_clear()
-            .env("SHOEBOX_DATABASE_URL", &self.config.database_url)
-            .env("SHOEBOX_REDIS_URL", &self.config.redis_url)
-            .env("SHOEBOX_REDIS_NAMESPACE", &self.config.redis_namespace)
-            .env("SHOEBOX_DATA_DIR", &self.config.data_dir)
-            .env("SHOEBOX_WORKER_HEARTBEAT_SECS", "1")
-            .env("SHOEBOX_LOG", "warn")
-            .env("SHOEBOX_MODELS_DIR", &self.config.ml.models_dir)
-            .env("SHOEBOX_CLIP_MODEL", &self.config.ml.clip_model)
-            .env("SHOEBOX_FACE_MODEL", &self.config.ml.face_model)
-            .env("SHOEBOX_MODEL_AUTO_PULL", "false")
-            .env("SHOEBOX_MODEL_POLL_SECS", "1");
-        if let Some(path) = &self.config.ml.onnxruntime_path {
-            command.env("SHOEBOX_ONNXRUNTIME_PATH", path);
-        }
-        if let Some(path) = &self.config.geodata_path {
-            command.env("SHOEBOX_GEODATA_PATH", path);
-        }
-        command
+        worker_command(&self.config)
     }
 
     /// Starts a worker process; returns its index for `kill_worker`.
@@ -107,6 +146,34 @@ impl Stack {
         let child = self.worker_command().stdin(Stdio::null()).spawn().expect("worker starts");
         self.workers.push(child);
         self.workers.len() - 1
+    }
+
+    /// Starts a worker process with extra settings; returns its index.
+    pub fn start_worker_with(&mut self, settings: &[(&str, &str)]) -> usize {
+        let mut command = self.worker_command();
+        command.envs(settings.iter().copied());
+        self.workers.push(command.stdin(Stdio::null()).spawn().expect("worker starts"));
+        self.workers.len() - 1
+    }
+
+    /// Whether a worker process is still running.
+    pub fn worker_alive(&mut self, index: usize) -> bool {
+        self.workers[index].try_wait().unwrap().is_none()
+    }
+
+    /// SIGTERM, as a service manager stops it; returns how the worker exited and how long it
+    /// took (at most `limit`).
+    pub async fn stop_worker(&mut self, index: usize, limit: Duration) -> (std::process::ExitStatus, Duration) {
+        let pid = self.workers[index].id().to_string();
+        let start = Instant::now();
+        assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+        loop {
+            if let Some(status) = self.workers[index].try_wait().unwrap() {
+                return (status, start.elapsed());
+            }
+            assert!(start.elapsed() < limit, "the worker did not stop within {limit:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// SIGKILL: the worker gets no chance to clean up.
