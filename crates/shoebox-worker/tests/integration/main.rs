@@ -2,6 +2,9 @@
 
 mod common;
 
+mod decode_limits;
 mod faces;
+mod logs;
+mod phone_photos;
 mod pipeline;
 mod smart_search;
