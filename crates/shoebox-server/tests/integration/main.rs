@@ -18,5 +18,6 @@ mod mobile_sync;
 mod partners;
 mod shared_albums;
 mod shared_links;
+mod staging;
 mod timeline;
 mod upload;
