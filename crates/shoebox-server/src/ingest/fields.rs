@@ -29,7 +29,7 @@ pub struct UploadFields {
 impl UploadFields {
     pub fn parse(fields: &HashMap<String, String>) -> ApiResult<Self> {
         let get = |name: &str| fields.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
-        let required_time = |name: &str| {
+        let required_time = |name: &str| -> ApiResult<DateTime<Utc>> {
             let raw = get(name).ok_or_else(|| ApiError::bad_request(format!("{name} is required")))?;
             let time =
                 parse_time(raw).ok_or_else(|| ApiError::bad_request(format!("{name} must be an ISO 8601 date")))?;
