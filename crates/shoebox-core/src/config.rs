@@ -7,6 +7,13 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
+/// Shoebox's own crates log at info, dependencies only at warn: their info lines are about their
+/// internals (nom-exif logs every EXIF entry), not about the library. nom-exif's warnings are
+/// about the files' content ("GPSInfo not found" for every photo without a position), which
+/// Shoebox reports itself, so only its errors are shown.
+pub const DEFAULT_LOG_FILTER: &str = "warn,nom_exif=error,shoebox_core=info,shoebox_db=info,shoebox_queue=info,\
+shoebox_media=info,shoebox_ml=info,shoebox_server=info,shoebox_worker=info";
+
 /// Everything the server and worker need to know about their surroundings.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -20,6 +27,7 @@ pub struct Config {
     pub redis_namespace: String,
     /// Built web gallery (`web/dist`); served with an SPA fallback when present.
     pub web_dir: Option<PathBuf>,
+    /// `tracing` filter (`SHOEBOX_LOG`); by default [`DEFAULT_LOG_FILTER`].
     pub log_filter: String,
     pub max_upload_bytes: u64,
     pub login_attempts_per_minute: u32,
@@ -40,6 +48,10 @@ pub struct Config {
     pub geodata_path: Option<PathBuf>,
     /// Largest image (width × height) the worker decodes; bigger ones fail their job.
     pub max_image_pixels: u64,
+    /// Memory all image decodes of one worker may hold at once (`SHOEBOX_DECODE_MEMORY_BYTES`,
+    /// 1 GiB): decodes wait their turn when together they would need more, and a file that
+    /// alone needs more fails its job.
+    pub decode_memory_bytes: u64,
     /// Machine learning: where models live, which ones to use, and how to run them.
     pub ml: MlConfig,
 }
@@ -94,7 +106,7 @@ impl Config {
             redis_url: get("SHOEBOX_REDIS_URL", "redis://127.0.0.1:56379"),
             redis_namespace: get("SHOEBOX_REDIS_NAMESPACE", "shoebox"),
             web_dir: lookup("SHOEBOX_WEB_DIR").filter(|s| !s.is_empty()).map(PathBuf::from),
-            log_filter: get("SHOEBOX_LOG", "info"),
+            log_filter: get("SHOEBOX_LOG", DEFAULT_LOG_FILTER),
             max_upload_bytes: parse(&lookup, "SHOEBOX_MAX_UPLOAD_BYTES", "53687091200")?,
             login_attempts_per_minute: parse(&lookup, "SHOEBOX_LOGIN_ATTEMPTS_PER_MINUTE", "10")?,
             request_timeout: Duration::from_secs(parse(&lookup, "SHOEBOX_REQUEST_TIMEOUT_SECS", "60")?),
@@ -106,6 +118,7 @@ impl Config {
                 .filter(|every| !every.is_zero()),
             geodata_path: lookup("SHOEBOX_GEODATA_PATH").filter(|s| !s.is_empty()).map(PathBuf::from),
             max_image_pixels: parse(&lookup, "SHOEBOX_MAX_IMAGE_PIXELS", "250000000")?,
+            decode_memory_bytes: parse(&lookup, "SHOEBOX_DECODE_MEMORY_BYTES", "1073741824")?,
             ml: MlConfig {
                 onnxruntime_path: lookup("SHOEBOX_ONNXRUNTIME_PATH").filter(|s| !s.is_empty()).map(PathBuf::from),
                 models_dir: lookup("SHOEBOX_MODELS_DIR")
@@ -159,6 +172,8 @@ mod tests {
         assert_eq!(config.reconcile_interval, Some(Duration::from_secs(300)));
         let off = Config::from_lookup(|key| (key == "SHOEBOX_RECONCILE_SECS").then(|| "0".into())).unwrap();
         assert_eq!(off.reconcile_interval, None);
+        assert_eq!(config.log_filter, DEFAULT_LOG_FILTER);
+        assert_eq!(config.decode_memory_bytes, 1 << 30);
     }
 
     #[test]
@@ -166,9 +181,13 @@ mod tests {
         let config = Config::from_lookup(|key| match key {
             "SHOEBOX_PORT" => Some("9000".into()),
             "SHOEBOX_DATA_DIR" => Some("/srv/photos".into()),
+            "SHOEBOX_LOG" => Some("debug,nom_exif=info".into()),
+            "SHOEBOX_DECODE_MEMORY_BYTES" => Some("536870912".into()),
             _ => None,
         })
         .unwrap();
+        assert_eq!(config.log_filter, "debug,nom_exif=info");
+        assert_eq!(config.decode_memory_bytes, 512 << 20);
         assert_eq!(config.port, 9000);
         assert_eq!(config.data_dir, PathBuf::from("/srv/photos"));
     }

@@ -82,7 +82,8 @@ pub fn original_key(owner: Uuid, asset: Uuid, extension: &str) -> String {
     format!("upload/{owner}/{}/{}/{asset}.{extension}", &id[..2], &id[2..4])
 }
 
-/// How long a staging file must sit unmodified before start-up removes it as a crash's leftover.
+/// How long a loose staging file (directly in `tmp/`, as versions before per-process staging
+/// folders wrote them) must sit unmodified before start-up removes it as a crash's leftover.
 pub const STALE_STAGING: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// Files under one folder on a local disk.
@@ -90,26 +91,39 @@ pub const STALE_STAGING: std::time::Duration = std::time::Duration::from_secs(36
 pub struct LocalStorage {
     root: PathBuf,
     staging: PathBuf,
+    /// Keeps this process's staging folder locked while any clone is alive.
+    _staging_owner: std::sync::Arc<StagingOwner>,
+}
+
+/// Each process stages into its own folder `tmp/<id>/` and holds an exclusive `flock` on it for
+/// as long as it lives; the kernel drops the lock when the process dies, however it dies. A
+/// folder that can be locked therefore belongs to no live process (a server or worker that
+/// crashed, on this machine or in another container sharing the disk), and its files belong to
+/// no upload in progress.
+#[derive(Debug)]
+struct StagingOwner {
+    folder: PathBuf,
+    /// The open folder the lock is held on.
+    _lock: std::fs::File,
+}
+
+impl Drop for StagingOwner {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.folder);
+    }
 }
 
 impl LocalStorage {
-    /// Opens (creating if needed) a store rooted at `root`, and clears staging files a crash
-    /// left behind. Servers and workers share the staging folder, so only files untouched for
-    /// [`STALE_STAGING`] go: a file being written is always fresh.
+    /// Opens (creating if needed) a store rooted at `root` with a staging folder of this
+    /// process's own, and clears the staging folders of processes that are gone: servers and
+    /// workers share `tmp/`, and a live one's folder stays locked.
     pub fn open(root: impl Into<PathBuf>) -> io::Result<Self> {
         let root = root.into();
-        let staging = root.join("tmp");
-        std::fs::create_dir_all(&staging)?;
-        let now = std::time::SystemTime::now();
-        for entry in std::fs::read_dir(&staging)? {
-            let entry = entry?;
-            let meta = entry.metadata()?;
-            let age = meta.modified().ok().and_then(|modified| now.duration_since(modified).ok());
-            if meta.is_file() && age.is_some_and(|age| age >= STALE_STAGING) {
-                std::fs::remove_file(entry.path())?;
-            }
-        }
-        Ok(Self { root, staging })
+        let staging_root = root.join("tmp");
+        std::fs::create_dir_all(&staging_root)?;
+        let owner = StagingOwner::create(&staging_root)?;
+        sweep_staging(&staging_root, &owner.folder)?;
+        Ok(Self { root, staging: owner.folder.clone(), _staging_owner: std::sync::Arc::new(owner) })
     }
 
     pub fn root(&self) -> &Path {
@@ -124,6 +138,59 @@ impl LocalStorage {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("unsafe storage key {key:?}")));
         }
         Ok(self.root.join(relative))
+    }
+}
+
+impl StagingOwner {
+    /// Makes and locks the folder under a name sweeps skip (`.new-<id>`), then gives it its
+    /// real name: a sweep never sees a folder before it is locked.
+    fn create(staging_root: &Path) -> io::Result<Self> {
+        let id = Uuid::new_v4().simple().to_string();
+        let creating = staging_root.join(format!(".new-{id}"));
+        std::fs::create_dir(&creating)?;
+        let lock = std::fs::File::open(&creating)?;
+        rustix::fs::flock(&lock, rustix::fs::FlockOperation::NonBlockingLockExclusive)?;
+        let folder = staging_root.join(id);
+        std::fs::rename(&creating, &folder)?;
+        Ok(Self { folder, _lock: lock })
+    }
+}
+
+/// Removes the staging folders no live process holds, and loose staging files older than
+/// [`STALE_STAGING`].
+fn sweep_staging(staging_root: &Path, own: &Path) -> io::Result<()> {
+    let now = std::time::SystemTime::now();
+    for entry in std::fs::read_dir(staging_root)? {
+        let entry = entry?;
+        let path = entry.path();
+        let meta = entry.metadata()?;
+        let age = meta.modified().ok().and_then(|modified| now.duration_since(modified).ok());
+        let stale = age.is_some_and(|age| age >= STALE_STAGING);
+        let being_created = entry.file_name().to_string_lossy().starts_with(".new-");
+        if meta.is_dir() && path != own && (!being_created || stale) {
+            remove_if_unowned(&path)?;
+        } else if meta.is_file() && stale {
+            std::fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
+}
+
+fn remove_if_unowned(folder: &Path) -> io::Result<()> {
+    let handle = match std::fs::File::open(folder) {
+        Ok(handle) => handle,
+        // Another process's sweep removed it first.
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(err) => return Err(err),
+    };
+    match rustix::fs::flock(&handle, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
+        Ok(()) => match std::fs::remove_dir_all(folder) {
+            Err(err) if err.kind() != io::ErrorKind::NotFound => Err(err),
+            _ => Ok(()),
+        },
+        // Locked: its process is alive and may be receiving an upload.
+        Err(rustix::io::Errno::WOULDBLOCK) => Ok(()),
+        Err(err) => Err(err.into()),
     }
 }
 
@@ -284,6 +351,26 @@ mod tests {
         LocalStorage::open(dir.path()).unwrap();
         assert!(!stale.exists(), "a crash's leftover is removed");
         assert!(in_progress.exists(), "another process's upload in progress is kept");
+    }
+
+    #[test]
+    fn a_live_stores_staging_is_kept_and_a_dropped_ones_is_cleared() {
+        let dir = tempfile::tempdir().unwrap();
+        let live = LocalStorage::open(dir.path()).unwrap();
+        let receiving = live.staging_dir().join("upload-in-progress");
+        std::fs::write(&receiving, b"still arriving").unwrap();
+        // A folder nobody holds, as a killed process leaves it.
+        let orphan = dir.path().join("tmp/0123456789abcdef0123456789abcdef");
+        std::fs::create_dir_all(&orphan).unwrap();
+        std::fs::write(orphan.join("cut-upload"), b"half").unwrap();
+
+        let other = LocalStorage::open(dir.path()).unwrap();
+        assert!(receiving.exists(), "a live store's upload in progress is kept");
+        assert!(!orphan.exists(), "a dead process's staging goes at once, whatever its age");
+        assert_ne!(other.staging_dir(), live.staging_dir());
+        let folder = live.staging_dir().to_owned();
+        drop(live);
+        assert!(!folder.exists(), "the last clone of a store removes its own staging folder");
     }
 
     #[tokio::test]

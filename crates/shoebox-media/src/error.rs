@@ -13,6 +13,14 @@ pub enum MediaError {
     /// Refused before decoding: too many pixels (a possible decompression bomb).
     #[error("image too large: {width}×{height} pixels exceeds the limit of {max_pixels} pixels")]
     TooLarge { width: u32, height: u32, max_pixels: u64 },
+    /// Refused before decoding: decoding would hold more memory than the worker's decode
+    /// ceiling (`SHOEBOX_DECODE_MEMORY_BYTES`) allows.
+    #[error(
+        "image too large to decode: {what} needs {} of memory, more than the {} allowed for decoding (SHOEBOX_DECODE_MEMORY_BYTES)",
+        crate::memory::human_bytes(*needed),
+        crate::memory::human_bytes(*ceiling)
+    )]
+    NeedsTooMuchMemory { what: String, needed: u64, ceiling: u64 },
     #[error("file could not be read or written: {0}")]
     Io(#[from] std::io::Error),
     /// An FFmpeg failure that is not clearly the file's fault.

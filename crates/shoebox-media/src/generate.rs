@@ -71,6 +71,8 @@ fn derive(
     // Resize before orienting: the short side is the same either way, and turning the small
     // image is cheaper.
     let preview = fit_rgb(&decoded.pixels, settings.preview_size)?;
+    // The full-size pixels and their decode memory go before encoding starts.
+    drop(decoded);
     let preview: RgbImage = apply_exif_orientation(preview, orientation);
     let preview_jpeg = encode_jpeg(&preview, settings.preview_quality)?;
     let thumbnail = fit_rgb(&preview, settings.thumbnail_size)?;

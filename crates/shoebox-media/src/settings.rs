@@ -1,20 +1,36 @@
-//! The knobs: pixel limits against decompression bombs, thumbnail sizes and qualities
+//! The knobs: pixel and memory limits against decompression bombs, thumbnail sizes and qualities
 //! (Immich's defaults), and video transcoding targets.
 
+use crate::memory::{DecodeMemory, Reservation};
+
 /// Safety limits applied before any pixel buffer is allocated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Limits {
     /// Largest width × height Shoebox decodes; larger files fail with `MediaError::TooLarge`.
     pub max_pixels: u64,
+    /// Memory all decodes sharing these limits may hold at once; clones share the budget.
+    pub memory: DecodeMemory,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_pixels: 250_000_000 }
+        Limits { max_pixels: 250_000_000, memory: DecodeMemory::default() }
     }
 }
 
 impl Limits {
+    /// Limits with their own decode memory budget of `decode_memory_bytes`.
+    pub fn new(max_pixels: u64, decode_memory_bytes: u64) -> Self {
+        Limits { max_pixels, memory: DecodeMemory::new(decode_memory_bytes) }
+    }
+
+    /// Checks the pixel count of a `width`×`height` image, then waits for `bytes` of the decode
+    /// memory budget (see [`crate::memory::pixel_bytes`]). `what` names the decode in errors.
+    pub fn reserve(&self, width: u32, height: u32, bytes: u64, what: &str) -> Result<Reservation, crate::MediaError> {
+        self.check(width, height)?;
+        self.memory.reserve(bytes, &format!("a {width}×{height} {what}"))
+    }
+
     /// Fails with `TooLarge` when `width × height` exceeds the limit.
     pub fn check(&self, width: u32, height: u32) -> Result<(), crate::MediaError> {
         if u64::from(width) * u64::from(height) > self.max_pixels {

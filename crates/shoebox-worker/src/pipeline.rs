@@ -53,7 +53,7 @@ impl Pipeline {
             storage: Arc::new(storage),
             queues,
             thumbnails: ThumbnailSettings::default(),
-            limits: Limits { max_pixels: config.max_image_pixels },
+            limits: Limits::new(config.max_image_pixels, config.decode_memory_bytes),
             models: Arc::new(Models::new(config.ml.clone())),
         })
     }

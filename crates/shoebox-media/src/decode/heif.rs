@@ -8,6 +8,7 @@ use image::RgbImage;
 use libheif_rs::{ColorSpace, DecodingOptions, HeifContext, LibHeif, RgbChroma};
 
 use super::DecodedImage;
+use crate::memory::pixel_bytes;
 use crate::{Limits, MediaError};
 
 pub fn decode_heif(path: &Path, limits: &Limits) -> Result<DecodedImage, MediaError> {
@@ -18,7 +19,8 @@ pub fn decode_heif(path: &Path, limits: &Limits) -> Result<DecodedImage, MediaEr
     let handle = context.primary_image_handle().map_err(|e| heif_error("no primary image", &e))?;
     // Displayed size (after irot); ispe is the size as stored.
     let (width, height) = (handle.width(), handle.height());
-    limits.check(width, height)?;
+    let memory =
+        limits.reserve(width, height, pixel_bytes(width, height, held_bytes_per_pixel(&handle)), "HEIF image")?;
     let stored =
         (u32::try_from(handle.ispe_width()).unwrap_or(width), u32::try_from(handle.ispe_height()).unwrap_or(height));
 
@@ -39,7 +41,16 @@ pub fn decode_heif(path: &Path, limits: &Limits) -> Result<DecodedImage, MediaEr
     }
     let pixels = RgbImage::from_raw(plane.width, plane.height, pixels)
         .ok_or_else(|| MediaError::corrupt("libheif returned a truncated image"))?;
-    Ok(DecodedImage { pixels, stored_width: stored.0, stored_height: stored.1, already_oriented: true })
+    Ok(DecodedImage { pixels, stored_width: stored.0, stored_height: stored.1, already_oriented: true, memory })
+}
+
+/// Bytes per pixel held at the peak: libheif's YCbCr planes beside the RGB it converts them to
+/// (for 8-bit 4:2:0 1.5 + 3, for deeper samples up to 6 + 3), then that RGB beside our copy
+/// (3 + 3); an alpha plane adds up to 2.
+fn held_bytes_per_pixel(handle: &libheif_rs::ImageHandle) -> u64 {
+    let deep = handle.luma_bits_per_pixel() > 8 || handle.chroma_bits_per_pixel() > 8;
+    let colour = if deep { 9 } else { 6 };
+    if handle.has_alpha_channel() { colour + 2 } else { colour }
 }
 
 fn heif_error(context: &str, error: &libheif_rs::HeifError) -> MediaError {

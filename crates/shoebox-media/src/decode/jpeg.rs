@@ -5,9 +5,10 @@
 use std::path::Path;
 
 use image::RgbImage;
-use turbojpeg::{Colorspace, Decompressor, Image, PixelFormat, ScalingFactor};
+use turbojpeg::{Colorspace, DecompressHeader, Decompressor, Image, PixelFormat, ScalingFactor, Subsamp};
 
 use super::DecodedImage;
+use crate::memory::pixel_bytes;
 use crate::{Limits, MediaError};
 
 /// DCT reductions with SIMD code paths in libjpeg-turbo, largest reduction first.
@@ -36,6 +37,7 @@ pub fn decode_jpeg(path: &Path, min_short_side: u32, limits: &Limits) -> Result<
     };
     decompressor.set_scaling_factor(scale).map_err(|e| jpeg_error(&e))?;
     let scaled = header.scaled(scale);
+    let memory = limits.reserve(width, height, held_bytes(&header, &scaled, data.len()), "JPEG")?;
     let mut image = Image {
         pixels: vec![0u8; 3 * scaled.width * scaled.height],
         width: scaled.width,
@@ -51,7 +53,31 @@ pub fn decode_jpeg(path: &Path, min_short_side: u32, limits: &Limits) -> Result<
     }
     let pixels = RgbImage::from_raw(dimension(scaled.width)?, dimension(scaled.height)?, image.pixels)
         .ok_or_else(|| MediaError::corrupt("JPEG decoder returned a buffer of the wrong size"))?;
-    Ok(DecodedImage { pixels, stored_width: width, stored_height: height, already_oriented: false })
+    Ok(DecodedImage { pixels, stored_width: width, stored_height: height, already_oriented: false, memory })
+}
+
+/// The file's bytes, the (scaled) RGB output and, for progressive JPEGs, libjpeg's full-size
+/// buffer of DCT coefficients (2 bytes per sample of every component); baseline JPEGs are
+/// decoded a few rows at a time.
+fn held_bytes(header: &DecompressHeader, scaled: &DecompressHeader, file_bytes: usize) -> u64 {
+    let output =
+        pixel_bytes(dimension(scaled.width).unwrap_or(u32::MAX), dimension(scaled.height).unwrap_or(u32::MAX), 3);
+    let coefficients = if header.is_progressive || header.is_arithmetic {
+        let samples_per_pixel = match header.subsamp {
+            Subsamp::Gray => 2,
+            Subsamp::Sub2x2 => 3,
+            Subsamp::Sub2x1 | Subsamp::Sub1x2 => 4,
+            _ => 6,
+        };
+        pixel_bytes(
+            dimension(header.width).unwrap_or(u32::MAX),
+            dimension(header.height).unwrap_or(u32::MAX),
+            samples_per_pixel,
+        )
+    } else {
+        0
+    };
+    output.saturating_add(coefficients).saturating_add(file_bytes as u64)
 }
 
 fn dimension(value: usize) -> Result<u32, MediaError> {

@@ -1,6 +1,9 @@
 //! Decode: turn a photo or a video's poster frame into RGB pixels, refusing files with more
-//! pixels than [`Limits`] allow before any pixel buffer is allocated. The format is decided
-//! from the file's bytes, not its name or declared type.
+//! pixels than [`Limits`] allow before any pixel buffer is allocated. Each decoder works out
+//! from the header the bytes it will hold at once and reserves them from the decode memory
+//! budget first ([`crate::memory`]): it waits while other decodes hold the memory, and a file
+//! needing more than the whole budget fails. The format is decided from the file's bytes, not
+//! its name or declared type.
 //!
 //! - JPEG: libjpeg-turbo, decoded at a reduced DCT scale when the preview allows ([`jpeg`]).
 //! - HEIC/HEIF (and AVIF if libheif can): libheif, which applies irot/imir itself ([`heif`]).
@@ -17,6 +20,7 @@ use std::path::Path;
 
 use image::RgbImage;
 
+use crate::memory::Reservation;
 use crate::{Limits, MediaError};
 
 /// Pixels ready for resizing, and what is known about the original.
@@ -30,6 +34,8 @@ pub struct DecodedImage {
     /// True when the decoder already turned the image upright (libheif): do not apply EXIF
     /// orientation again.
     pub already_oriented: bool,
+    /// The decode memory these pixels hold, given back when they are dropped.
+    pub memory: Reservation,
 }
 
 /// The container families this module tells apart by content.
@@ -48,6 +54,11 @@ pub fn decode_image(path: &Path, mime: &str, min_short_side: u32, limits: &Limit
         ImageKind::Heif => heif::decode_heif(path, limits),
         ImageKind::Other => raster::decode_raster(path, mime, limits),
     }
+}
+
+/// Whether the file's bytes say HEIC/HEIF (or AVIF): read by libheif.
+pub(crate) fn is_heif(path: &Path) -> bool {
+    matches!(sniff(path), Ok(ImageKind::Heif))
 }
 
 fn sniff(path: &Path) -> Result<ImageKind, MediaError> {

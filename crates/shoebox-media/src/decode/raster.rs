@@ -1,16 +1,15 @@
 //! PNG, WebP, GIF (first frame), TIFF and BMP through the `image` crate. Dimensions are read
-//! from the header and checked against [`Limits`] first; `image::Limits` is set as well, so no
-//! decoder allocates more than the limit allows.
+//! from the header and checked against [`Limits`] first, and the decode's memory (its pixels in
+//! their own format plus the RGB copy) is reserved before any pixel is decoded;
+//! `image::Limits` is set as well, so no decoder allocates more than the whole budget.
 
 use std::path::Path;
 
-use image::{DynamicImage, ImageDecoder, ImageError, ImageReader, RgbImage};
+use image::{ColorType, DynamicImage, ImageDecoder, ImageError, ImageReader, RgbImage};
 
 use super::DecodedImage;
+use crate::memory::pixel_bytes;
 use crate::{Limits, MediaError};
-
-/// Bytes per pixel of the widest format we accept (RGBA with 32-bit floats), for `max_alloc`.
-const MAX_BYTES_PER_PIXEL: u64 = 16;
 
 pub fn decode_raster(path: &Path, mime: &str, limits: &Limits) -> Result<DecodedImage, MediaError> {
     let mut reader = ImageReader::open(path)?.with_guessed_format()?;
@@ -24,16 +23,31 @@ pub fn decode_raster(path: &Path, mime: &str, limits: &Limits) -> Result<Decoded
     if width > 0 && height > 0 {
         limits.check(width, height)?;
     }
+    // No decoder may allocate more than the whole budget, whatever its header said.
     let mut image_limits = image::Limits::default();
-    image_limits.max_alloc = Some(limits.max_pixels.saturating_mul(MAX_BYTES_PER_PIXEL));
+    image_limits.max_alloc = Some(limits.memory.ceiling());
     reader.limits(image_limits);
 
     let decoder = reader.into_decoder().map_err(|e| image_error(mime, e))?;
     let (width, height) = decoder.dimensions();
-    limits.check(width, height)?;
+    let color = decoder.color_type();
+    let bytes = pixel_bytes(width, height, held_bytes_per_pixel(color));
+    let memory = limits.reserve(width, height, bytes, &format!("{mime} ({color:?})"))?;
     let image = DynamicImage::from_decoder(decoder).map_err(|e| image_error(mime, e))?;
     let pixels = flatten_to_rgb(image).ok_or_else(|| MediaError::corrupt("decoded image of the wrong size"))?;
-    Ok(DecodedImage { pixels, stored_width: width, stored_height: height, already_oriented: false })
+    Ok(DecodedImage { pixels, stored_width: width, stored_height: height, already_oriented: false, memory })
+}
+
+/// Bytes per pixel held at the peak: the decoded image in its own format, beside the RGB (and
+/// for transparent images first RGBA) copy `flatten_to_rgb` makes of it.
+fn held_bytes_per_pixel(color: ColorType) -> u64 {
+    let native = u64::from(color.bytes_per_pixel());
+    match (color, color.has_alpha()) {
+        (ColorType::Rgb8, _) => 3,
+        (ColorType::Rgba8, _) => 4 + 3,
+        (_, true) => (native + 4).max(4 + 3),
+        (_, false) => native + 3,
+    }
 }
 
 /// RGB pixels; transparent areas become white, as they look on the web gallery's background.

@@ -13,11 +13,15 @@ use image::RgbImage;
 
 use super::DecodedImage;
 use crate::ffmpeg::{display_rotation, open_input, processing_error};
+use crate::memory::pixel_bytes;
 use crate::orient::apply_rotation;
 use crate::{Limits, MediaError};
 
 /// How many frames past the seek point are decoded while looking for the target time.
 const MAX_FRAMES_AFTER_SEEK: usize = 600;
+/// Bytes per pixel held at the peak, roughly: the decoder's pool of YUV 4:2:0 frames (about
+/// eight at 1.5 bytes), the kept frame, and its RGB conversion and turned copy (3 + 3).
+const HELD_BYTES_PER_PIXEL: u64 = 20;
 /// Mean brightness (0..=255) under which a frame counts as black.
 const BLACK_FRAME_MEAN: f64 = 12.0;
 
@@ -29,7 +33,8 @@ pub fn decode_poster_frame(path: &Path, limits: &Limits) -> Result<DecodedImage,
         probe.streams().best(Type::Video).ok_or_else(|| MediaError::corrupt("the file has no video stream"))?;
     // SAFETY: codecpar is valid while the stream is.
     let (width, height) = unsafe { ((*stream.parameters().as_ptr()).width, (*stream.parameters().as_ptr()).height) };
-    limits.check(u32::try_from(width).unwrap_or(0), u32::try_from(height).unwrap_or(0))?;
+    let (w, h) = (u32::try_from(width).unwrap_or(0), u32::try_from(height).unwrap_or(0));
+    let memory = limits.reserve(w, h, pixel_bytes(w, h, HELD_BYTES_PER_PIXEL), "video frame")?;
     let rotation = display_rotation(&stream);
     let duration_s = if probe.duration() > 0 { probe.duration() as f64 / 1e6 } else { 0.0 };
     drop(probe);
@@ -47,6 +52,7 @@ pub fn decode_poster_frame(path: &Path, limits: &Limits) -> Result<DecodedImage,
         stored_width: width as u32,
         stored_height: height as u32,
         already_oriented: true,
+        memory,
     })
 }
 

@@ -1,11 +1,12 @@
 //! Image metadata: dimensions from the file header (no decoding) and EXIF through `nom-exif`
-//! (JPEG, HEIC/HEIF, PNG, WebP, TIFF). A missing or damaged EXIF block is not an error: the
-//! photo simply has no camera data. A file whose header cannot be read at all is.
+//! (JPEG, PNG, WebP, TIFF; HEIC/HEIF's EXIF item is found by libheif, see `heif_exif`). A
+//! missing or damaged EXIF block is not an error: the photo simply has no camera data. A file
+//! whose header cannot be read at all, or that says it has no pixels, is.
 
 use std::io::Read;
 use std::path::Path;
 
-use chrono::{Datelike, NaiveDateTime};
+use chrono::{Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 use nom_exif::{EntryValue, Exif, ExifTag, IfdIndex, MediaParser, MediaSource};
 
 use super::MediaMetadata;
@@ -21,12 +22,20 @@ pub(crate) fn discover_image(path: &Path, mime: &str) -> Result<MediaMetadata, M
         imagesize::ImageError::IoError(io) => MediaError::Io(io),
         other => MediaError::corrupt(format!("cannot read the image header ({mime}): {other}")),
     })?;
+    if size.width == 0 || size.height == 0 {
+        return Err(MediaError::corrupt(format!("the image has no pixels ({}×{})", size.width, size.height)));
+    }
     let mut meta = MediaMetadata {
         width: u32::try_from(size.width).ok(),
         height: u32::try_from(size.height).ok(),
         ..MediaMetadata::default()
     };
-    if let Some(exif) = read_exif(path) {
+    let exif = if crate::decode::is_heif(path) {
+        super::heif_exif::read_heif_exif(path).or_else(|| read_exif(path))
+    } else {
+        read_exif(path)
+    };
+    if let Some(exif) = exif {
         apply_exif(&exif, &mut meta);
     }
     apply_xmp(path, &mut meta)?;
@@ -66,12 +75,46 @@ pub(crate) fn apply_exif(exif: &Exif, meta: &mut MediaMetadata) {
         meta.date_time_original = Some(taken.into_naive()).filter(plausible_date);
         meta.offset = taken.aware().map(|dt| *dt.offset()).filter(|_| meta.date_time_original.is_some());
     }
+    if let (Some(local), None) = (meta.date_time_original, meta.offset) {
+        meta.offset = gps_utc(exif).and_then(|utc| offset_between(local, utc));
+    }
     meta.modify_date =
         exif.get(ExifTag::ModifyDate).and_then(EntryValue::as_datetime).map(|d| d.into_naive()).filter(plausible_date);
 
     if let Some(gps) = exif.gps_info() {
         set_position(meta, gps.latitude_decimal(), gps.longitude_decimal());
     }
+}
+
+/// The UTC time of the GPS fix (GPSDateStamp + GPSTimeStamp), which phones without
+/// OffsetTimeOriginal (Xiaomi) still write.
+fn gps_utc(exif: &Exif) -> Option<NaiveDateTime> {
+    let date = exif.get(ExifTag::GPSDateStamp).and_then(EntryValue::as_str)?;
+    let date = NaiveDate::parse_from_str(date.trim_matches('\0').trim(), "%Y:%m:%d").ok()?;
+    let EntryValue::URationalArray(hms) = exif.get(ExifTag::GPSTimeStamp)? else {
+        return None;
+    };
+    let [h, m, s] = hms.as_slice() else {
+        return None;
+    };
+    let seconds = [h, m, s].iter().zip([3600.0, 60.0, 1.0]).try_fold(0.0, |sum, (part, unit)| {
+        let value = part.to_f64()?;
+        (value.is_finite() && value >= 0.0).then_some(sum + value * unit)
+    })?;
+    (seconds < 86_400.0).then(|| date.and_time(NaiveTime::MIN) + TimeDelta::milliseconds((seconds * 1000.0) as i64))
+}
+
+/// The UTC offset of a wall-clock time, from the UTC time of a GPS fix taken with it: the
+/// difference rounded to the quarter hour (every real offset is one), trusted only when the
+/// fix is at most five minutes off that and the offset is a real one (±14 h).
+fn offset_between(local: NaiveDateTime, utc: NaiveDateTime) -> Option<FixedOffset> {
+    const QUARTER_HOUR: i64 = 15 * 60;
+    let difference = (local - utc).num_seconds();
+    let rounded = (difference as f64 / QUARTER_HOUR as f64).round() as i64 * QUARTER_HOUR;
+    if (difference - rounded).abs() > 5 * 60 || rounded.abs() > 14 * 3600 {
+        return None;
+    }
+    FixedOffset::east_opt(i32::try_from(rounded).ok()?)
 }
 
 /// Stores a GPS position if it is a real one: within range and not the 0,0 of a camera that
@@ -164,6 +207,20 @@ mod tests {
         assert_eq!(format_exposure_time(&EntryValue::URational(URational::new(2, 1))).as_deref(), Some("2"));
         assert_eq!(format_exposure_time(&EntryValue::URational(URational::new(5, 2))).as_deref(), Some("2.5"));
         assert_eq!(format_exposure_time(&EntryValue::URational(URational::new(1, 0))), None);
+    }
+
+    #[test]
+    fn gps_time_gives_the_offset_to_the_quarter_hour() {
+        let at = |text: &str| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").unwrap();
+        // Xiaomi's: wall clock 19:44:18, fix at 16:43:45 UTC.
+        let offset = offset_between(at("2023-04-27 19:44:18"), at("2023-04-27 16:43:45"));
+        assert_eq!(offset.map(|o| o.to_string()).as_deref(), Some("+03:00"));
+        let india = offset_between(at("2023-01-01 05:30:10"), at("2022-12-31 23:59:40"));
+        assert_eq!(india.map(|o| o.to_string()).as_deref(), Some("+05:30"));
+        let west = offset_between(at("2023-01-01 07:00:00"), at("2023-01-01 12:00:30"));
+        assert_eq!(west.map(|o| o.to_string()).as_deref(), Some("-05:00"));
+        assert_eq!(offset_between(at("2023-01-01 12:07:30"), at("2023-01-01 12:00:00")), None, "not near an offset");
+        assert_eq!(offset_between(at("2023-01-03 12:00:00"), at("2023-01-01 12:00:00")), None, "days apart");
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! Discover: what a file says about itself, without decoding its pixels. Images give their
-//! header dimensions and EXIF ([`exif`]); videos give container and stream facts from FFmpeg
+//! header dimensions and EXIF ([`exif`]; HEIC/HEIF EXIF through libheif, [`heif_exif`]); videos give container and stream facts from FFmpeg
 //! plus QuickTime/MP4 dates and GPS ([`video`]).
 
 pub mod exif;
+mod heif_exif;
 pub mod video;
 
 use std::path::Path;

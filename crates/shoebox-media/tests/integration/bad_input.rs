@@ -95,7 +95,7 @@ fn png_bomb_is_refused_before_decoding() {
 
 #[test]
 fn jpeg_over_a_custom_limit_is_refused() {
-    let limits = Limits { max_pixels: 910 * 1137 - 1 };
+    let limits = Limits { max_pixels: 910 * 1137 - 1, ..Limits::default() };
     let error = expect_err(
         generate_image(&fixture("photos/obama.jpg"), "image/jpeg", None, &ThumbnailSettings::default(), &limits),
         "generate_image",

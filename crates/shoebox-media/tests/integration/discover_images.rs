@@ -84,3 +84,38 @@ fn png_without_exif_still_has_dimensions() {
     assert_eq!(meta.make, None);
     assert_eq!(meta.date_time_original, None);
 }
+
+/// Samsung writes the HEIC `meta` box after `mdat`. Values as exiftool reports them.
+#[test]
+fn samsung_heic_has_camera_date_offset_and_position() {
+    let meta = discover(&fixture("photos/heic/samsung_galaxy_s25_ultra.heic"), "image/heic").unwrap();
+    assert_eq!(meta.make.as_deref(), Some("samsung"));
+    assert_eq!(meta.model.as_deref(), Some("Galaxy S25 Ultra"));
+    assert_eq!(meta.date_time_original, NaiveDate::from_ymd_opt(2025, 6, 2).unwrap().and_hms_opt(14, 7, 50));
+    assert_eq!(meta.offset, FixedOffset::east_opt(3 * 3600));
+    assert_close(meta.latitude, 59.512_817_4, 1e-6, "latitude");
+    assert_close(meta.longitude, 24.834_305_8, 1e-6, "longitude");
+    assert_eq!(meta.orientation, Some(1));
+
+    // A 200 MP shot taken without a GPS fix: its 0,0 position is no position.
+    let meta = discover(&fixture("photos/heic/samsung_galaxy_s24_ultra_200mp.heic"), "image/heic").unwrap();
+    assert_eq!((meta.make.as_deref(), meta.model.as_deref()), (Some("samsung"), Some("Galaxy S24 Ultra")));
+    assert_eq!(meta.date_time_original, NaiveDate::from_ymd_opt(2025, 1, 19).unwrap().and_hms_opt(14, 53, 27));
+    assert_eq!(meta.offset, FixedOffset::east_opt(3 * 3600));
+    assert_eq!(meta.orientation, Some(6));
+    assert_eq!((meta.latitude, meta.longitude), (None, None));
+}
+
+/// Xiaomi's Exif item starts with a JPEG APP1 marker, and the phone writes no offset: the GPS
+/// fix's UTC time (16:43:45) against the wall clock (19:44:18) gives +03:00.
+#[test]
+fn xiaomi_heic_has_camera_date_offset_and_position() {
+    let meta = discover(&fixture("photos/heic/xiaomi_m2012k11ag.heic"), "image/heic").unwrap();
+    assert_eq!(meta.make.as_deref(), Some("Xiaomi"));
+    assert_eq!(meta.model.as_deref(), Some("M2012K11AG"));
+    assert_eq!(meta.date_time_original, NaiveDate::from_ymd_opt(2023, 4, 27).unwrap().and_hms_opt(19, 44, 18));
+    assert_eq!(meta.offset, FixedOffset::east_opt(3 * 3600));
+    assert_close(meta.latitude, 47.227_288_9, 1e-6, "latitude");
+    assert_close(meta.longitude, 39.699_992_2, 1e-6, "longitude");
+    assert_eq!((meta.width, meta.height), (Some(2592), Some(1944)));
+}

@@ -55,7 +55,7 @@ fn odd_sized_clip_is_decoded() {
 
 #[test]
 fn video_larger_than_the_limit_is_refused() {
-    let limits = Limits { max_pixels: 1280 * 720 - 1 };
+    let limits = Limits { max_pixels: 1280 * 720 - 1, ..Limits::default() };
     let result = generate_video(&fixture("video/generated/hevc_1280x720.mp4"), &ThumbnailSettings::default(), &limits);
     let error = expect_err(result, "generate_video");
     assert!(matches!(error, shoebox_media::MediaError::TooLarge { width: 1280, height: 720, .. }), "{error}");

@@ -2,11 +2,16 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
 use shoebox_core::domain::Visibility;
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
+
+/// Years a file's dates may have. Immich takes any ISO 8601 date, but a year-0 date (a client
+/// sending an unset date) sorts the photo before every timeline bucket, where no one finds it.
+/// Photography began in the 1820s; four digits is what ISO 8601 dates carry.
+const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 1800..=9999;
 
 #[derive(Debug, Clone)]
 pub struct UploadFields {
@@ -24,9 +29,17 @@ pub struct UploadFields {
 impl UploadFields {
     pub fn parse(fields: &HashMap<String, String>) -> ApiResult<Self> {
         let get = |name: &str| fields.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
-        let required_time = |name: &str| {
+        let required_time = |name: &str| -> ApiResult<DateTime<Utc>> {
             let raw = get(name).ok_or_else(|| ApiError::bad_request(format!("{name} is required")))?;
-            parse_time(raw).ok_or_else(|| ApiError::bad_request(format!("{name} must be an ISO 8601 date")))
+            let time =
+                parse_time(raw).ok_or_else(|| ApiError::bad_request(format!("{name} must be an ISO 8601 date")))?;
+            if !PLAUSIBLE_YEARS.contains(&time.year()) {
+                let (first, last) = (PLAUSIBLE_YEARS.start(), PLAUSIBLE_YEARS.end());
+                return Err(ApiError::bad_request(format!(
+                    "{name} must be a date between the years {first} and {last}, not {raw}"
+                )));
+            }
+            Ok(time)
         };
         let is_favorite = match get("isFavorite") {
             None => false,
@@ -123,6 +136,23 @@ mod tests {
         let mut form = fields(&TIMES);
         form.insert("fileCreatedAt".into(), "yesterday".into());
         assert!(UploadFields::parse(&form).is_err());
+    }
+
+    #[test]
+    fn dates_outside_plausible_years_are_refused() {
+        for absurd in
+            ["0000-01-01T00:00:00.000Z", "0001-01-01T00:00:00Z", "1799-12-31T23:59:59Z", "+10000-01-01T00:00:00"]
+        {
+            let mut form = fields(&TIMES);
+            form.insert("fileCreatedAt".into(), absurd.into());
+            let err = UploadFields::parse(&form).unwrap_err().to_string();
+            assert!(err.contains("fileCreatedAt") && err.contains("1800"), "{absurd}: {err}");
+        }
+        let mut form = fields(&TIMES);
+        form.insert("fileModifiedAt".into(), "0000-01-01T00:00:00.000Z".into());
+        assert!(UploadFields::parse(&form).unwrap_err().to_string().contains("fileModifiedAt"));
+        form.insert("fileModifiedAt".into(), "1826-06-01T12:00:00Z".into());
+        assert!(UploadFields::parse(&form).is_ok(), "the first photographs are plausible");
     }
 
     #[test]

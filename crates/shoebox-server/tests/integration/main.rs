@@ -20,6 +20,7 @@ mod mobile_sync;
 mod partners;
 mod shared_albums;
 mod shared_links;
+mod staging;
 mod tags;
 mod timeline;
 mod upload;

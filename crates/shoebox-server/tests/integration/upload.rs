@@ -291,3 +291,20 @@ async fn another_users_assets_are_not_found() {
     let bobs = server.upload_new(&bob, "same.jpg", photo, WHEN).await;
     assert_ne!(bobs, id);
 }
+
+#[tokio::test]
+async fn a_file_date_of_year_zero_is_refused_with_a_reason() {
+    let server = TestServer::start().await;
+    let token = server.admin().await;
+    for absurd in ["0000-01-01T00:00:00.000Z", "0001-01-01T00:00:00.000Z"] {
+        let response = server.upload(&token, "ancient.jpg", jpeg(5), absurd).await;
+        let message = expect_error(response, StatusCode::BAD_REQUEST).await;
+        assert!(message.contains("fileCreatedAt") && message.contains("1800"), "{absurd}: {message}");
+    }
+    assert_eq!(server.asset_rows().await, 0);
+    assert!(server.staging_files().is_empty(), "{:?}", server.staging_files());
+    // A plausible old date still uploads and is found in the timeline.
+    server.upload_new(&token, "old.jpg", jpeg(5), "1901-05-01T12:00:00.000Z").await;
+    let buckets: Value = server.get(&token, "/timeline/buckets").await.json().await.unwrap();
+    assert_eq!(buckets[0]["timeBucket"], "1901-05-01", "{buckets}");
+}

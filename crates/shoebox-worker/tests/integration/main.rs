@@ -2,7 +2,10 @@
 
 mod common;
 
+mod decode_limits;
 mod faces;
+mod logs;
+mod phone_photos;
 mod pipeline;
 mod resilience;
 mod smart_search;

@@ -46,7 +46,7 @@ async fn a_worker_survives_flushall_and_requeues_what_redis_lost() {
         stack.upload_bytes(&format!("photo-{seed}.jpg"), jpeg(seed + 900)).await;
     }
     // The periodic reconcile is far away: the worker must notice the loss by itself.
-    let worker = stack.start_worker_with(&[("SHOEBOX_RECONCILE_SECS", "3600")]);
+    let worker = stack.start_worker_with(&[("SHOEBOX_RECONCILE_SECS", Some("3600"))], None);
     stack.wait_for(3, 0, Duration::from_secs(120)).await;
     redis.flush_all().await;
     assert!(stack.progress().await.0 < 40, "the batch finished before the flush; make it bigger");
@@ -116,7 +116,7 @@ async fn a_postgres_outage_during_jobs_is_retried_not_a_permanent_failure() {
     for seed in 0..4 {
         stack.upload_bytes(&format!("photo-{seed}.jpg"), jpeg(seed + 300)).await;
     }
-    stack.start_worker_with(&[("SHOEBOX_RECONCILE_SECS", "2")]);
+    stack.start_worker_with(&[("SHOEBOX_RECONCILE_SECS", Some("2"))], None);
     stack
         .wait_count(
             "SELECT count(*) FROM asset_job_status WHERE metadata_extracted_at IS NOT NULL",
@@ -163,7 +163,7 @@ async fn many_workers_reconciling_queue_each_lost_job_once() {
     assert_eq!(jobs_in_redis(&stack, Queue::Metadata).await, 0);
 
     for _ in 0..3 {
-        stack.start_worker_with(&[("SHOEBOX_RECONCILE_SECS", "1")]);
+        stack.start_worker_with(&[("SHOEBOX_RECONCILE_SECS", Some("1"))], None);
     }
     let start = Instant::now();
     while jobs_in_redis(&stack, Queue::Metadata).await < 12 {

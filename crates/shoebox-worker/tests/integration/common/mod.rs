@@ -148,12 +148,31 @@ impl Stack {
         self.workers.len() - 1
     }
 
-    /// Starts a worker process with extra settings; returns its index.
-    pub fn start_worker_with(&mut self, settings: &[(&str, &str)]) -> usize {
+    /// Starts a worker with some settings changed (`None` unsets one, so its default applies),
+    /// its output written to `log` when given; returns its index.
+    pub fn start_worker_with(&mut self, settings: &[(&str, Option<&str>)], log: Option<&std::path::Path>) -> usize {
         let mut command = self.worker_command();
-        command.envs(settings.iter().copied());
-        self.workers.push(command.stdin(Stdio::null()).spawn().expect("worker starts"));
+        for (name, value) in settings {
+            match value {
+                Some(value) => command.env(name, value),
+                None => command.env_remove(name),
+            };
+        }
+        if let Some(log) = log {
+            let file = std::fs::File::create(log).unwrap();
+            command.stdout(file.try_clone().unwrap()).stderr(file);
+        }
+        let child = command.stdin(Stdio::null()).spawn().expect("worker starts");
+        self.workers.push(child);
         self.workers.len() - 1
+    }
+
+    /// The most memory a running worker process has held so far (VmHWM, its peak resident set).
+    pub fn worker_peak_memory(&self, index: usize) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.workers[index].id())).unwrap();
+        let line = status.lines().find(|line| line.starts_with("VmHWM:")).expect("VmHWM in /proc/<pid>/status");
+        let kilobytes: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+        kilobytes * 1024
     }
 
     /// Whether a worker process is still running.
