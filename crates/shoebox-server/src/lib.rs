@@ -11,6 +11,7 @@ pub mod extract;
 pub mod ingest;
 pub mod serve;
 pub mod text_encoder;
+pub mod text_input;
 pub mod web;
 
 use std::future::Future;

@@ -23,6 +23,7 @@ use tokio::sync::mpsc;
 use tokio_util::io::SyncIoBridge;
 use uuid::Uuid;
 
+use crate::api::bulk_body_limit;
 use crate::auth::viewer::Viewer;
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult};
@@ -37,7 +38,7 @@ const CHUNK_BYTES: usize = 256 * 1024;
 
 /// `POST /download/info`: quick JSON, under the API's timeout.
 pub fn info_router() -> Router<ApiContext> {
-    Router::new().route("/download/info", post(info))
+    Router::new().route("/download/info", post(info).layer(bulk_body_limit()))
 }
 
 /// `POST /download/archive`: streams for as long as it takes.

@@ -18,5 +18,6 @@ mod mobile_sync;
 mod partners;
 mod shared_albums;
 mod shared_links;
+mod text_input;
 mod timeline;
 mod upload;
