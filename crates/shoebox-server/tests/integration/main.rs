@@ -10,6 +10,7 @@ mod api_keys;
 mod contract;
 mod download;
 mod edit_metadata;
+mod hardening;
 mod immich_cli;
 mod memories;
 mod ml_api;
