@@ -38,11 +38,17 @@ export async function launch(): Promise<Browser> {
   });
 }
 
-/** A page whose uncaught errors are collected, so tests can assert the app never crashed. */
+/**
+ * A page whose uncaught errors are collected, so tests can assert the app never crashed; so are
+ * the server's Content-Security-Policy refusals, which would otherwise only break things quietly.
+ */
 export async function openPage(context: BrowserContext): Promise<{ page: Page; errors: string[] }> {
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('Content Security Policy')) errors.push(message.text());
+  });
   return { page, errors };
 }
 

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use ipnet::IpNet;
 
 /// Shoebox's own crates log at info, dependencies only at warn: their info lines are about their
 /// internals (nom-exif logs every EXIF entry), not about the library. nom-exif's warnings are
@@ -30,7 +31,12 @@ pub struct Config {
     /// `tracing` filter (`SHOEBOX_LOG`); by default [`DEFAULT_LOG_FILTER`].
     pub log_filter: String,
     pub max_upload_bytes: u64,
+    /// Failed logins allowed per minute for one client address and account.
     pub login_attempts_per_minute: u32,
+    /// `SHOEBOX_TRUSTED_PROXIES`: reverse proxies (addresses or CIDR ranges, comma-separated)
+    /// whose `X-Forwarded-For` names the real client. Empty: that header is ignored, since
+    /// anyone can send it.
+    pub trusted_proxies: Vec<IpNet>,
     /// Time limit for ordinary requests; uploads and downloads stream and are exempt.
     pub request_timeout: Duration,
     /// Jobs one worker runs at once, per queue (Immich's defaults).
@@ -109,6 +115,7 @@ impl Config {
             log_filter: get("SHOEBOX_LOG", DEFAULT_LOG_FILTER),
             max_upload_bytes: parse(&lookup, "SHOEBOX_MAX_UPLOAD_BYTES", "53687091200")?,
             login_attempts_per_minute: parse(&lookup, "SHOEBOX_LOGIN_ATTEMPTS_PER_MINUTE", "10")?,
+            trusted_proxies: parse_networks("SHOEBOX_TRUSTED_PROXIES", &get("SHOEBOX_TRUSTED_PROXIES", ""))?,
             request_timeout: Duration::from_secs(parse(&lookup, "SHOEBOX_REQUEST_TIMEOUT_SECS", "60")?),
             concurrency_metadata: parse(&lookup, "SHOEBOX_CONCURRENCY_METADATA", "5")?,
             concurrency_thumbnails: parse(&lookup, "SHOEBOX_CONCURRENCY_THUMBNAILS", "3")?,
@@ -158,6 +165,19 @@ where
     raw.trim().parse().with_context(|| format!("{key}={raw:?} is not valid"))
 }
 
+/// `10.0.0.0/8, 192.0.2.7 ::1`: networks, or single addresses, split by commas or spaces.
+fn parse_networks(key: &str, raw: &str) -> Result<Vec<IpNet>> {
+    raw.split([',', ' '])
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            item.parse::<IpNet>()
+                .or_else(|_| item.parse::<IpAddr>().map(IpNet::from))
+                .with_context(|| format!("{key}: {item:?} is neither an address nor a CIDR range"))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,5 +216,17 @@ mod tests {
     fn a_bad_number_names_the_variable() {
         let err = Config::from_lookup(|key| (key == "SHOEBOX_PORT").then(|| "http".into())).unwrap_err();
         assert!(err.to_string().contains("SHOEBOX_PORT"), "{err}");
+    }
+
+    #[test]
+    fn trusted_proxies_take_addresses_and_ranges() {
+        let config =
+            Config::from_lookup(|key| (key == "SHOEBOX_TRUSTED_PROXIES").then(|| "10.0.0.0/8, 192.0.2.7 ::1".into()))
+                .unwrap();
+        let shown: Vec<String> = config.trusted_proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["10.0.0.0/8", "192.0.2.7/32", "::1/128"]);
+        assert!(Config::from_lookup(|_| None).unwrap().trusted_proxies.is_empty());
+        let err = Config::from_lookup(|key| (key == "SHOEBOX_TRUSTED_PROXIES").then(|| "proxy.lan".into()));
+        assert!(err.unwrap_err().to_string().contains("SHOEBOX_TRUSTED_PROXIES"));
     }
 }

@@ -18,23 +18,38 @@ pub struct Album {
     pub asset_order: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Only the assets the album shows (see [`IN_ALBUM_VIEW`]), as are the dates and the cover.
     pub asset_count: i64,
-    /// Earliest and latest `local_date_time` of the album's assets not in the trash.
+    /// Earliest and latest `local_date_time` of the album's assets.
     pub start_date: Option<DateTime<Utc>>,
     pub end_date: Option<DateTime<Utc>>,
     pub last_modified_asset_timestamp: Option<DateTime<Utc>>,
 }
 
-const SELECT: &str = "SELECT al.id, al.owner_id, al.album_name, al.description, al.album_thumbnail_asset_id,
-        al.is_activity_enabled, al.asset_order, al.created_at, al.updated_at,
-        COALESCE(st.asset_count, 0) AS asset_count, st.start_date, st.end_date, st.last_modified_asset_timestamp
-    FROM albums al
-    LEFT JOIN LATERAL (
-        SELECT count(*) AS asset_count, min(a.local_date_time) AS start_date, max(a.local_date_time) AS end_date,
-               max(a.updated_at) AS last_modified_asset_timestamp
-        FROM album_assets aa JOIN assets a ON a.id = aa.asset_id AND a.deleted_at IS NULL
-        WHERE aa.album_id = al.id
-    ) st ON true";
+/// SQL true when asset `a` shows in an album's view to its owner and members alike: in the
+/// timeline or the archive and not in the trash. Someone's hidden, locked or trashed photo stays
+/// in the album but is not shown, counted, dated or used as its cover.
+pub(crate) const IN_ALBUM_VIEW: &str = "(a.deleted_at IS NULL AND a.visibility IN ('timeline', 'archive'))";
+
+static SELECT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT al.id, al.owner_id, al.album_name, al.description,
+            COALESCE(
+                (SELECT a.id FROM assets a WHERE a.id = al.album_thumbnail_asset_id AND {IN_ALBUM_VIEW}),
+                (SELECT a.id FROM album_assets aa JOIN assets a ON a.id = aa.asset_id
+                 WHERE aa.album_id = al.id AND {IN_ALBUM_VIEW} ORDER BY aa.created_at, a.id LIMIT 1)
+            ) AS album_thumbnail_asset_id,
+            al.is_activity_enabled, al.asset_order, al.created_at, al.updated_at,
+            COALESCE(st.asset_count, 0) AS asset_count, st.start_date, st.end_date, st.last_modified_asset_timestamp
+        FROM albums al
+        LEFT JOIN LATERAL (
+            SELECT count(*) AS asset_count, min(a.local_date_time) AS start_date, max(a.local_date_time) AS end_date,
+                   max(a.updated_at) AS last_modified_asset_timestamp
+            FROM album_assets aa JOIN assets a ON a.id = aa.asset_id AND {IN_ALBUM_VIEW}
+            WHERE aa.album_id = al.id
+        ) st ON true"
+    )
+});
 
 /// SQL true when user `$1` owns album `al` or is one of its members.
 pub(crate) const CAN_SEE_ALBUM: &str =
@@ -56,13 +71,14 @@ pub struct AlbumFilter {
 /// The albums the user owns or is a member of, newest first.
 pub async fn list(pool: &PgPool, user: Uuid, filter: &AlbumFilter) -> sqlx::Result<Vec<Album>> {
     let sql = format!(
-        "{SELECT}
+        "{select}
          WHERE {CAN_SEE_ALBUM}
            AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM album_assets x WHERE x.album_id = al.id AND x.asset_id = $2))
            AND ($3::text IS NULL OR al.album_name = $3)
            AND ($4::boolean IS NULL OR (al.owner_id = $1) = $4)
            AND ($5::boolean IS NULL OR EXISTS (SELECT 1 FROM album_users m WHERE m.album_id = al.id) = $5)
-         ORDER BY al.created_at DESC, al.id"
+         ORDER BY al.created_at DESC, al.id",
+        select = *SELECT
     );
     sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(user)
@@ -76,7 +92,7 @@ pub async fn list(pool: &PgPool, user: Uuid, filter: &AlbumFilter) -> sqlx::Resu
 
 /// An album the user owns or is a member of.
 pub async fn get(pool: &PgPool, user: Uuid, id: Uuid) -> sqlx::Result<Option<Album>> {
-    let sql = format!("{SELECT} WHERE {CAN_SEE_ALBUM} AND al.id = $2");
+    let sql = format!("{} WHERE {CAN_SEE_ALBUM} AND al.id = $2", *SELECT);
     sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user).bind(id).fetch_optional(pool).await
 }
 

@@ -196,6 +196,22 @@ pub async fn usage_bytes(pool: &PgPool, id: Uuid) -> sqlx::Result<i64> {
         .await
 }
 
+/// The user's quota and the bytes their assets use, with the user's row locked until `tx` ends:
+/// uploads checking the quota this way take turns, so together they cannot pass it. The usage
+/// is read after the lock is held, so it includes every upload that committed before.
+pub async fn lock_quota(tx: &mut sqlx::PgConnection, id: Uuid) -> sqlx::Result<(Option<i64>, i64)> {
+    let quota: Option<i64> = sqlx::query_scalar("SELECT quota_size_bytes FROM users WHERE id = $1 FOR UPDATE")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .flatten();
+    let usage = sqlx::query_scalar("SELECT COALESCE(SUM(file_size_bytes), 0)::bigint FROM assets WHERE owner_id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    Ok((quota, usage))
+}
+
 /// The settings a user changed (a JSON object); empty when they changed none.
 pub async fn preferences(pool: &PgPool, id: Uuid) -> sqlx::Result<serde_json::Value> {
     let stored: Option<serde_json::Value> =

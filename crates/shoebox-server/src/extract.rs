@@ -1,15 +1,47 @@
 //! Axum extractors whose rejections answer with Shoebox's JSON errors instead of plain text.
+//! A JSON body's strings are held to the text rules of [`crate::text_input`] here, for every
+//! route at once; query strings and paths are checked by the API's middleware.
 
+use axum::body::Bytes;
 use axum::extract::FromRequest;
 use axum::extract::FromRequestParts;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
+use crate::text_input;
 
-/// A JSON body.
-#[derive(Debug, FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// A JSON body whose every string passed [`text_input::check_json`].
+#[derive(Debug)]
 pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        if !has_json_content_type(request.headers()) {
+            return Err(ApiError::bad_request("Expected a JSON body with content-type application/json"));
+        }
+        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge("Request body is too large".into())
+            } else {
+                ApiError::bad_request(rejection.body_text())
+            }
+        })?;
+        let axum::Json(value) = axum::Json::<T>::from_bytes(&bytes)?;
+        text_input::check_json(&bytes)?;
+        Ok(Json(value))
+    }
+}
+
+/// `application/json`, or any `application/…+json`, as axum's own extractor accepts.
+fn has_json_content_type(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return false };
+    let essence = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
 
 impl<T: serde::Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {

@@ -9,8 +9,10 @@ pub mod error;
 pub mod events;
 pub mod extract;
 pub mod ingest;
+pub mod security_headers;
 pub mod serve;
 pub mod text_encoder;
+pub mod text_input;
 pub mod web;
 
 use std::future::Future;
@@ -57,12 +59,14 @@ pub async fn build(config: Config) -> anyhow::Result<(Router, ApiContext)> {
 pub fn router(ctx: ApiContext) -> Router {
     let web = web::router(ctx.config.web_dir.as_deref());
     let api = api::router(&ctx).with_state(ctx);
-    Router::new()
+    let app = Router::new()
         .nest("/api", api)
         .route("/.well-known/immich", get(api::server::well_known))
         .merge(web)
         .layer(CatchPanicLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http());
+    // Outermost, so even a panic's answer carries them.
+    security_headers::add_to(app)
 }
 
 /// Serves until `shutdown` completes, then finishes the requests in flight.

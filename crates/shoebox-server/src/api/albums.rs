@@ -13,6 +13,7 @@ use shoebox_db::users::{self, User};
 use std::collections::HashMap;
 use uuid::Uuid;
 
+use crate::api::bulk_body_limit;
 use crate::api::dto::iso;
 use crate::auth::Auth;
 use crate::context::ApiContext;
@@ -24,11 +25,11 @@ const MAX_BULK_IDS: usize = 10_000;
 
 pub fn router() -> Router<ApiContext> {
     Router::new()
-        .route("/albums", get(list).post(create))
+        .route("/albums", get(list).post(create).layer(bulk_body_limit()))
         .route("/albums/statistics", get(statistics))
         // PUT as well as Immich's PATCH: older clients switch activity on and off with it.
         .route("/albums/{id}", get(read).patch(update).delete(delete))
-        .route("/albums/{id}/assets", put(add_assets).delete(remove_assets))
+        .route("/albums/{id}/assets", put(add_assets).delete(remove_assets).layer(bulk_body_limit()))
         .route("/albums/{id}/users", put(add_users))
         .route("/albums/{id}/user/{user_id}", put(update_user).delete(remove_user))
 }

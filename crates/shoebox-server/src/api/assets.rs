@@ -14,6 +14,7 @@ use shoebox_db::exif::{EditedDate, EditedLocation, MetadataEdit};
 use shoebox_db::stats::{self, AssetCountFilter};
 use uuid::Uuid;
 
+use crate::api::bulk_body_limit;
 use crate::api::dto::{self, AssetResponse};
 use crate::auth::Auth;
 use crate::auth::viewer::Viewer;
@@ -36,8 +37,8 @@ pub fn upload_router(max_upload_bytes: u64) -> Router<ApiContext> {
 
 pub fn router() -> Router<ApiContext> {
     Router::new()
-        .route("/assets", axum::routing::put(update_many).delete(delete_many))
-        .route("/assets/bulk-upload-check", post(bulk_upload_check))
+        .route("/assets", axum::routing::put(update_many).delete(delete_many).layer(bulk_body_limit()))
+        .route("/assets/bulk-upload-check", post(bulk_upload_check).layer(bulk_body_limit()))
         .route("/assets/statistics", get(statistics))
         .route("/assets/{id}", get(read).put(update_one))
 }

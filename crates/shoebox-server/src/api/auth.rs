@@ -12,6 +12,7 @@ use serde_json::json;
 use shoebox_db::users::{self, CreateUserError, NewUser};
 
 use crate::api::dto::UserAdminResponse;
+use crate::auth::limiter::client_address;
 use crate::auth::{Auth, Credential, SESSION_COOKIE, password, token};
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult};
@@ -80,8 +81,8 @@ async fn login(
     headers: HeaderMap,
     Json(body): Json<Credentials>,
 ) -> ApiResult<Response> {
-    let client = peer.ip();
-    if !ctx.login_limiter.allows(client) {
+    let client = client_address(peer.ip(), &headers, &ctx.config.trusted_proxies);
+    if !ctx.login_limiter.allows(client, &body.email) {
         return Err(ApiError::TooManyRequests("Too many failed login attempts; try again in a minute".into()));
     }
     let user = users::find_by_email(&ctx.db, &body.email).await?;
@@ -92,7 +93,7 @@ async fn login(
     };
     let password_ok = password::verify(body.password, stored).await;
     let Some(user) = user.filter(|_| password_ok) else {
-        ctx.login_limiter.record_failure(client);
+        ctx.login_limiter.record_failure(client, &body.email);
         return Err(ApiError::Unauthorized("Incorrect email or password".into()));
     };
 

@@ -23,6 +23,7 @@ use tokio::sync::mpsc;
 use tokio_util::io::SyncIoBridge;
 use uuid::Uuid;
 
+use crate::api::bulk_body_limit;
 use crate::auth::viewer::Viewer;
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult};
@@ -37,7 +38,7 @@ const CHUNK_BYTES: usize = 256 * 1024;
 
 /// `POST /download/info`: quick JSON, under the API's timeout.
 pub fn info_router() -> Router<ApiContext> {
-    Router::new().route("/download/info", post(info))
+    Router::new().route("/download/info", post(info).layer(bulk_body_limit()))
 }
 
 /// `POST /download/archive`: streams for as long as it takes.
@@ -242,17 +243,34 @@ fn zip_time(time: &chrono::DateTime<Utc>) -> zip::DateTime {
         .unwrap_or_default()
 }
 
-/// File names inside one archive: no folders, and a second `IMG_1.jpg` becomes `IMG_1+1.jpg`
-/// as in Immich's archives.
+/// File names inside one archive: flat and harmless (see [`safe_entry_name`]), and a second
+/// `IMG_1.jpg` becomes `IMG_1+1.jpg` as in Immich's archives.
 #[derive(Default)]
 struct EntryNames {
     taken: HashMap<String, u32>,
 }
 
+/// A stored file name made safe to unpack and to show: path separators, control characters
+/// (CR and LF among them) and the invisible characters that reorder text (bidi overrides,
+/// isolates and marks, which can make `gpj.exe` read as `exe.jpg`) become `_`, and `..` cannot
+/// climb out of the folder it is unpacked into.
+fn safe_entry_name(original: &str) -> String {
+    let replaced: String = original
+        .chars()
+        .map(|c| {
+            let reorders =
+                matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+            if matches!(c, '/' | '\\') || c.is_control() || reorders { '_' } else { c }
+        })
+        .collect();
+    let cleaned = replaced.replace("..", "_");
+    let cleaned = cleaned.trim();
+    if cleaned.trim_matches(['.', '_']).is_empty() { "file".to_owned() } else { cleaned.to_owned() }
+}
+
 impl EntryNames {
     fn unique(&mut self, original: &str) -> String {
-        let cleaned: String = original.chars().map(|c| if matches!(c, '/' | '\\' | '\0') { '_' } else { c }).collect();
-        let cleaned = if cleaned.trim_matches('.').is_empty() { "file".to_owned() } else { cleaned };
+        let cleaned = safe_entry_name(original);
         let (stem, extension) = match cleaned.rfind('.') {
             Some(dot) if dot > 0 => (&cleaned[..dot], &cleaned[dot..]),
             _ => (cleaned.as_str(), ""),
@@ -317,11 +335,23 @@ mod tests {
         assert_eq!(names.unique("IMG_1.jpg"), "IMG_1.jpg");
         assert_eq!(names.unique("img_1.JPG"), "img_1+1.JPG");
         assert_eq!(names.unique("IMG_1.jpg"), "IMG_1+2.jpg");
-        assert_eq!(names.unique("../etc/passwd"), ".._etc_passwd");
+        assert_eq!(names.unique("../etc/passwd"), "__etc_passwd");
         assert_eq!(names.unique(".."), "file");
         assert_eq!(names.unique("README"), "README");
         assert_eq!(names.unique("README"), "README+1");
         assert_eq!(names.unique(".hidden"), ".hidden");
+    }
+
+    #[test]
+    fn entry_names_lose_line_breaks_reordering_and_climbing() {
+        let safe_entry_name = |name: &str| EntryNames::default().unique(name);
+        assert_eq!(safe_entry_name("a\r\nContent-Type: evil.jpg"), "a__Content-Type: evil.jpg");
+        assert_eq!(safe_entry_name("photo\u{202E}gpj.exe"), "photo_gpj.exe");
+        assert_eq!(safe_entry_name("x\u{2066}y\u{2069}\u{200F}.jpg"), "x_y__.jpg");
+        assert_eq!(safe_entry_name("..\\..\\boot.ini"), "____boot.ini");
+        assert_eq!(safe_entry_name("tab\there\u{7f}\u{85}.png"), "tab_here__.png");
+        assert_eq!(safe_entry_name("../.."), "file");
+        assert_eq!(safe_entry_name("Grüße 2024.jpg"), "Grüße 2024.jpg");
     }
 
     #[test]

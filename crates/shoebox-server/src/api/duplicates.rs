@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use shoebox_db::duplicates::{self, ResolveOutcome};
 use uuid::Uuid;
 
+use crate::api::bulk_body_limit;
 use crate::api::dto::AssetResponse;
 use crate::auth::Auth;
 use crate::context::ApiContext;
@@ -18,8 +19,8 @@ use crate::extract::{Json, Path};
 
 pub fn router() -> Router<ApiContext> {
     Router::new()
-        .route("/duplicates", get(list).delete(dismiss_many))
-        .route("/duplicates/resolve", post(resolve))
+        .route("/duplicates", get(list).delete(dismiss_many).layer(bulk_body_limit()))
+        .route("/duplicates/resolve", post(resolve).layer(bulk_body_limit()))
         .route("/duplicates/{id}", delete(dismiss_one))
 }
 

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use shoebox_db::people::{self, DeleteOutcome, MergeOutcome, Person, PersonUpdate, UpdateOutcome};
 use uuid::Uuid;
 
+use crate::api::bulk_body_limit;
 use crate::api::dto::iso;
 use crate::auth::Auth;
 use crate::context::ApiContext;
@@ -21,9 +22,9 @@ use crate::serve::{self, StoredFile};
 
 pub fn router() -> Router<ApiContext> {
     Router::new()
-        .route("/people", get(list).put(update_many).post(create).delete(delete_many))
+        .route("/people", get(list).put(update_many).post(create).delete(delete_many).layer(bulk_body_limit()))
         .route("/people/{id}", get(read).put(update_one).delete(delete_one))
-        .route("/people/{id}/merge", post(merge))
+        .route("/people/{id}/merge", post(merge).layer(bulk_body_limit()))
         .route("/people/{id}/thumbnail", get(thumbnail))
         .route("/people/{id}/statistics", get(statistics))
 }

@@ -16,6 +16,7 @@ use shoebox_db::shared_links::{self, LinkSettings, SharedLink};
 use uuid::Uuid;
 
 use crate::api::albums::album_response;
+use crate::api::bulk_body_limit;
 use crate::api::dto::iso;
 use crate::auth::viewer::Viewer;
 use crate::auth::{Auth, token};
@@ -25,7 +26,7 @@ use crate::extract::{Json, Path, Query};
 
 pub fn router() -> Router<ApiContext> {
     Router::new()
-        .route("/shared-links", get(list).post(create))
+        .route("/shared-links", get(list).post(create).layer(bulk_body_limit()))
         .route("/shared-links/me", get(me))
         .route("/shared-links/{id}", get(read).patch(update).delete(delete))
 }

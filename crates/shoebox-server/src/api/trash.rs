@@ -9,6 +9,7 @@ use shoebox_db::assets::{self, Purge};
 use uuid::Uuid;
 
 use crate::api::assets::remove_files;
+use crate::api::bulk_body_limit;
 use crate::auth::Auth;
 use crate::context::ApiContext;
 use crate::error::ApiResult;
@@ -18,7 +19,7 @@ pub fn router() -> Router<ApiContext> {
     Router::new()
         .route("/trash/empty", post(empty))
         .route("/trash/restore", post(restore_all))
-        .route("/trash/restore/assets", post(restore_some))
+        .route("/trash/restore/assets", post(restore_some).layer(bulk_body_limit()))
 }
 
 async fn empty(State(ctx): State<ApiContext>, auth: Auth) -> ApiResult<Json<Value>> {

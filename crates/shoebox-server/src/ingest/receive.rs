@@ -1,5 +1,6 @@
 //! Streams a multipart upload into staging, hashing as it goes. Nothing leaves staging here:
-//! a failed or cut-off upload drops its staging files.
+//! a failed or cut-off upload drops its staging files. Text fields and the file's name follow the
+//! text rules of [`crate::text_input`].
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -13,6 +14,7 @@ use tempfile::TempPath;
 use tokio::io::AsyncWriteExt;
 
 use crate::error::{ApiError, ApiResult};
+use crate::text_input;
 
 /// The largest text field accepted (Immich's fields are dates, flags and ids).
 const MAX_TEXT_FIELD: usize = 64 * 1024;
@@ -53,11 +55,16 @@ pub async fn receive(mut multipart: Multipart, staging: &Path, max_bytes: u64) -
                     return Err(ApiError::bad_request("assetData was sent twice"));
                 }
                 let file_name = field.file_name().map(str::to_owned);
+                if let Some(file_name) = &file_name {
+                    text_input::check("filename", "The file name of assetData", file_name)?;
+                }
                 asset = Some((stage(field, staging, max_bytes).await?, file_name));
             }
             "sidecarData" => sidecar = Some(stage(field, staging, MAX_SIDECAR).await?.path),
             _ => {
+                text_input::check("fieldName", "A form field's name", &name)?;
                 let value = read_text(field).await?;
+                text_input::check(&name, &name, &value)?;
                 fields.insert(name, value);
             }
         }

@@ -1,6 +1,7 @@
 //! Places a received upload: dedupe by (owner, checksum), move the original (and any sidecar)
 //! into storage and write its row in one transaction, then queue metadata extraction.
-//! A crash before the commit leaves only staging files, which are cleared at start-up.
+//! A crash before the commit leaves only staging files, which are cleared at start-up. The quota
+//! is checked in that same transaction, so concurrent uploads cannot pass it together.
 
 use shoebox_core::domain::AssetFileKind;
 use shoebox_core::jobs::{AssetJob, Queue};
@@ -21,12 +22,6 @@ pub enum Stored {
 }
 
 pub async fn store(ctx: &ApiContext, owner: &User, received: Received, fields: UploadFields) -> ApiResult<Stored> {
-    if let Some(quota) = owner.quota_size_bytes {
-        let usage = shoebox_db::users::usage_bytes(&ctx.db, owner.id).await?;
-        if usage.saturating_add(received.size as i64) > quota {
-            return Err(ApiError::bad_request("Quota has been exceeded!"));
-        }
-    }
     let asset_id = Uuid::new_v4();
     let key = original_key(owner.id, asset_id, received.format.extension);
     let new = NewAsset {
@@ -49,6 +44,14 @@ pub async fn store(ctx: &ApiContext, owner: &User, received: Received, fields: U
     };
 
     let mut tx = ctx.db.begin().await?;
+    // Checked inside the transaction that adds the asset, holding the owner's row: concurrent
+    // uploads wait for each other here rather than all passing the same check at once.
+    if owner.quota_size_bytes.is_some() {
+        let (quota, usage) = shoebox_db::users::lock_quota(&mut tx, owner.id).await?;
+        if quota.is_some_and(|quota| usage.saturating_add(received.size as i64) > quota) {
+            return Err(ApiError::bad_request("Quota has been exceeded!"));
+        }
+    }
     if let InsertOutcome::Duplicate { id } = assets::insert(&mut tx, &new).await? {
         // Dropping the transaction and `received` discards the row attempt and the staged bytes.
         return Ok(Stored::Duplicate(id));

@@ -272,7 +272,11 @@ async fn delete_acks(State(ctx): State<ApiContext>, auth: Auth, body: Bytes) -> 
     let request: AckDelete = if body.iter().all(u8::is_ascii_whitespace) {
         AckDelete::default()
     } else {
-        serde_json::from_slice(&body).map_err(|err| ApiError::bad_request(format!("invalid JSON body: {err}")))?
+        let parsed =
+            serde_json::from_slice(&body).map_err(|err| ApiError::bad_request(format!("invalid JSON body: {err}")))?;
+        // Read without the JSON extractor (the body may be empty), so its text rules apply here.
+        crate::text_input::check_json(&body)?;
+        parsed
     };
     let types = request.types;
     sync::delete_checkpoints(&ctx.db, session, types.as_deref()).await?;

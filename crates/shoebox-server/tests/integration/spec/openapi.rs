@@ -37,6 +37,16 @@ impl Spec {
         self.document["paths"].get(template)?.get(method.to_ascii_lowercase())
     }
 
+    /// The whole document, for tests that walk its operations.
+    pub fn document(&self) -> &Value {
+        &self.document
+    }
+
+    /// `schema`, or what its `$ref` points to.
+    pub fn resolved<'a>(&'a self, schema: &'a Value) -> &'a Value {
+        self.resolve(schema)
+    }
+
     /// `None` when the spec lists no such status for the operation; `Some(None)` when the
     /// status exists without a JSON body; else the body's schema.
     pub fn response_schema(&self, template: &str, method: &str, status: u16) -> Option<Option<Value>> {
