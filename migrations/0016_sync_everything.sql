@@ -181,14 +181,28 @@ $$;
 CREATE TRIGGER partners_audit AFTER DELETE ON partners REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION shoebox_audit_partner_delete();
 
--- Whether `viewer` still sees `asset` other than through the album being left.
-CREATE FUNCTION shoebox_sees_asset(viewer uuid, asset uuid) RETURNS boolean
+-- Whether `viewer` still sees `asset`: their own, a partner's, or in one of their albums
+-- (other than `except_album`, the one being deleted).
+CREATE FUNCTION shoebox_sees_asset(viewer uuid, asset uuid, except_album uuid DEFAULT NULL) RETURNS boolean
 LANGUAGE sql STABLE AS $$
     SELECT EXISTS (SELECT 1 FROM assets a WHERE a.id = asset AND (a.owner_id = viewer OR a.owner_id IN (
                SELECT shared_by_id FROM partners WHERE shared_with_id = viewer)))
         OR EXISTS (SELECT 1 FROM album_assets aa JOIN album_members m ON m.album_id = aa.album_id
-                   WHERE aa.asset_id = asset AND m.user_id = viewer)
+                   WHERE aa.asset_id = asset AND m.user_id = viewer AND aa.album_id IS DISTINCT FROM except_album)
 $$;
+
+-- An album deleted: its members lose the assets they see nowhere else. Decided before the
+-- delete, because the cascades' own triggers run only once the album's rows are all gone.
+CREATE FUNCTION shoebox_revoke_album_assets() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO sync_revocations (user_id, kind, entity_id)
+        SELECT m.user_id, 'asset', aa.asset_id FROM album_members m JOIN album_assets aa ON aa.album_id = OLD.id
+        WHERE m.album_id = OLD.id AND NOT shoebox_sees_asset(m.user_id, aa.asset_id, OLD.id);
+    RETURN OLD;
+END
+$$;
+CREATE TRIGGER albums_revoke_assets BEFORE DELETE ON albums
+    FOR EACH ROW EXECUTE FUNCTION shoebox_revoke_album_assets();
 
 -- A member removed from an album: the album leaves their view, the other members hear of it,
 -- and the album's assets they see nowhere else are revoked.
