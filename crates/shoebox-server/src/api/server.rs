@@ -13,7 +13,7 @@ use crate::error::ApiResult;
 use crate::extract::Json;
 
 /// The Immich version Shoebox answers as: clients warn when the server is older than they are.
-pub const IMMICH_COMPAT_VERSION: (u32, u32, u32) = (3, 0, 3);
+pub const IMMICH_COMPAT_VERSION: (u32, u32, u32) = (3, 1, 0);
 
 /// Days a trashed asset stays restorable, as Immich's default.
 const TRASH_DAYS: u32 = 30;
@@ -45,8 +45,17 @@ async fn version() -> Json<Value> {
     Json(json!({ "major": major, "minor": minor, "patch": patch, "prerelease": null }))
 }
 
+/// The versions this server has run as: Shoebox keeps no history, so the one it speaks, first
+/// seen when this process started.
 async fn version_history() -> Json<Value> {
-    Json(json!([]))
+    static STARTED: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let (major, minor, patch) = IMMICH_COMPAT_VERSION;
+    let started = STARTED.get_or_init(|| crate::api::dto::iso(chrono::Utc::now()));
+    Json(json!([{
+        "id": format!("00000000-0000-4000-8000-{major:04}{minor:04}{patch:04}"),
+        "createdAt": started,
+        "version": format!("v{major}.{minor}.{patch}"),
+    }]))
 }
 
 /// What the login screen and the apps switch on. The ML features are on: their jobs wait for

@@ -1,4 +1,4 @@
-//! Contract tests against Immich's published OpenAPI document (`tests/spec/`, version 3.0.3):
+//! Contract tests against Immich's published OpenAPI document (`tests/spec/`, version 3.1.0):
 //! every endpoint real Immich clients call answers with a status the spec lists and a JSON body
 //! that has every required field, with the spec's types, formats and enums.
 

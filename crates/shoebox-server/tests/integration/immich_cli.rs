@@ -103,7 +103,7 @@ async fn immich_cli_logs_in_reports_and_backs_up_a_folder_tree_with_albums() {
     .await
     .unwrap();
     assert!(ok, "server-info failed:\n{info}");
-    assert!(info.contains("3.0.3"), "server-info shows the version:\n{info}");
+    assert!(info.contains("3.1.0"), "server-info shows the version:\n{info}");
     assert!(info.contains("heic") && info.contains("mp4"), "server-info lists media types:\n{info}");
     assert!(info.contains("Images: 4") && info.contains("Total: 4"), "server-info shows the counts:\n{info}");
 

@@ -14,7 +14,7 @@ pub struct Spec {
 impl Spec {
     pub fn load() -> Self {
         let path =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/integration/spec/immich-openapi-specs.v3.0.3.json");
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/integration/spec/immich-openapi-specs.v3.1.0.json");
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
         Self { document: serde_json::from_str(&text).expect("the spec is JSON") }
     }

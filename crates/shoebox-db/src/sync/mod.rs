@@ -6,13 +6,26 @@
 //! update id is older than rows already streamed; [`upper_bound`] stops the stream below the
 //! oldest writing transaction, so no row can appear behind an acknowledgement.
 
+mod albums;
+mod assets;
+mod memories;
+mod partners;
+mod people;
+mod stacks;
+mod users;
+
+pub use albums::*;
+pub use assets::*;
+pub use memories::*;
+pub use partners::*;
+pub use people::*;
+pub use stacks::*;
+pub use users::*;
+
 use chrono::{DateTime, Utc};
+use sqlx::postgres::PgRow;
 use sqlx::{FromRow, PgPool};
 use uuid::Uuid;
-
-use crate::assets::{Asset, COLUMNS as ASSET_COLUMNS, FROM as ASSET_FROM};
-use crate::exif::{COLUMNS as EXIF_COLUMNS, Exif};
-use crate::users::User;
 
 /// Rows fetched per query while streaming.
 pub const PAGE: i64 = 1000;
@@ -72,106 +85,87 @@ pub async fn delete_checkpoints(pool: &PgPool, session: Uuid, types: Option<&[St
     Ok(())
 }
 
-/// The window of update ids one page covers: strictly after `after`, strictly below `before`.
+/// The window of update ids one page covers: strictly after `after`, strictly below `before`,
+/// and for a backfill at most `until` (the ack the backfill catches up to).
 #[derive(Debug, Clone, Copy)]
 pub struct Window {
     pub after: Option<Uuid>,
     pub before: Uuid,
+    pub until: Option<Uuid>,
 }
 
-#[derive(Debug, Clone, FromRow)]
-pub struct SyncedUser {
-    #[sqlx(flatten)]
-    pub user: User,
-    pub update_id: Uuid,
-    pub usage_bytes: i64,
+/// The window condition on column `id`, for the binds [`page`] makes: `$2` after, `$3`
+/// before, `$4` the page size, `$5` until.
+macro_rules! window {
+    ($id:literal) => {
+        concat!(
+            "($2::uuid IS NULL OR ",
+            $id,
+            " > $2) AND ",
+            $id,
+            " < $3 AND ($5::uuid IS NULL OR ",
+            $id,
+            " <= $5) ORDER BY ",
+            $id,
+            " LIMIT $4"
+        )
+    };
 }
+pub(crate) use window;
 
-/// Users changed in the window (all users: the app shows them as potential partners).
-/// `only` limits it to one user, for the caller's own `AuthUserV1`.
-pub async fn users(pool: &PgPool, only: Option<Uuid>, window: Window) -> sqlx::Result<Vec<SyncedUser>> {
-    sqlx::query_as(
-        "SELECT u.id, u.email, u.name, u.password_hash, u.is_admin, u.should_change_password, u.avatar_color,
-                u.storage_label, u.quota_size_bytes, u.created_at, u.updated_at, u.profile_changed_at, u.deleted_at,
-                u.update_id,
-                COALESCE((SELECT sum(file_size_bytes) FROM assets WHERE owner_id = u.id), 0)::bigint AS usage_bytes
-         FROM users u
-         WHERE ($1::uuid IS NULL OR u.id = $1) AND ($2::uuid IS NULL OR u.update_id > $2) AND u.update_id < $3
-         ORDER BY u.update_id LIMIT $4",
-    )
-    .bind(only)
-    .bind(window.after)
-    .bind(window.before)
-    .bind(PAGE)
-    .fetch_all(pool)
-    .await
-}
-
-/// An asset with its update id, for `SyncAssetV1`.
-#[derive(Debug, Clone, FromRow)]
-pub struct SyncedAsset {
-    #[sqlx(flatten)]
-    pub asset: Asset,
-    pub update_id: Uuid,
-}
-
-pub async fn assets(pool: &PgPool, owner: Uuid, window: Window) -> sqlx::Result<Vec<SyncedAsset>> {
-    let sql = format!(
-        "SELECT {ASSET_COLUMNS}, a.update_id FROM {ASSET_FROM}
-         WHERE a.owner_id = $1 AND ($2::uuid IS NULL OR a.update_id > $2) AND a.update_id < $3
-         ORDER BY a.update_id LIMIT $4"
-    );
-    sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(owner)
+/// Runs one page of a sync query: `$1` is the user (or album, or partner) it is about, the
+/// rest are the window's bounds (see [`window!`]).
+pub(crate) async fn page<T>(pool: &PgPool, sql: &'static str, key: Uuid, window: Window) -> sqlx::Result<Vec<T>>
+where
+    T: for<'r> FromRow<'r, PgRow> + Send + Unpin,
+{
+    sqlx::query_as(sql)
+        .bind(key)
         .bind(window.after)
         .bind(window.before)
         .bind(PAGE)
+        .bind(window.until)
         .fetch_all(pool)
         .await
 }
 
-/// An asset removed for good; `id` is the audit row's update id.
+/// [`page`] with a sixth bind, `$6`.
+pub(crate) async fn page_with<T>(
+    pool: &PgPool,
+    sql: &'static str,
+    key: Uuid,
+    window: Window,
+    extra: Uuid,
+) -> sqlx::Result<Vec<T>>
+where
+    T: for<'r> FromRow<'r, PgRow> + Send + Unpin,
+{
+    sqlx::query_as(sql)
+        .bind(key)
+        .bind(window.after)
+        .bind(window.before)
+        .bind(PAGE)
+        .bind(window.until)
+        .bind(extra)
+        .fetch_all(pool)
+        .await
+}
+
+/// Something that disappeared from a user's view: the audit row's id (the ack) and the ids the
+/// delete event names.
 #[derive(Debug, Clone, FromRow)]
-pub struct DeletedAsset {
+pub struct Gone {
     pub id: Uuid,
-    pub asset_id: Uuid,
+    pub first: Uuid,
+    pub second: Option<Uuid>,
+    pub key: Option<String>,
 }
 
-pub async fn asset_deletes(pool: &PgPool, owner: Uuid, window: Window) -> sqlx::Result<Vec<DeletedAsset>> {
-    sqlx::query_as(
-        "SELECT id, asset_id FROM asset_audit
-         WHERE owner_id = $1 AND ($2::uuid IS NULL OR id > $2) AND id < $3
-         ORDER BY id LIMIT $4",
-    )
-    .bind(owner)
-    .bind(window.after)
-    .bind(window.before)
-    .bind(PAGE)
-    .fetch_all(pool)
-    .await
-}
-
-/// An asset's EXIF row with its update id.
+/// A grant of access to older rows (a partner's library, an album joined), in the order
+/// granted: the stream backfills each one.
 #[derive(Debug, Clone, FromRow)]
-pub struct SyncedExif {
-    pub asset_id: Uuid,
-    #[sqlx(flatten)]
-    pub exif: Exif,
-    pub update_id: Uuid,
-}
-
-pub async fn exifs(pool: &PgPool, owner: Uuid, window: Window) -> sqlx::Result<Vec<SyncedExif>> {
-    let sql = format!(
-        "SELECT e.asset_id, {EXIF_COLUMNS}, e.update_id
-         FROM exif e JOIN assets a ON a.id = e.asset_id
-         WHERE a.owner_id = $1 AND ($2::uuid IS NULL OR e.update_id > $2) AND e.update_id < $3
-         ORDER BY e.update_id LIMIT $4"
-    );
-    sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(owner)
-        .bind(window.after)
-        .bind(window.before)
-        .bind(PAGE)
-        .fetch_all(pool)
-        .await
+pub struct Grant {
+    /// The partner's user id, or the album id.
+    pub entity_id: Uuid,
+    pub create_id: Uuid,
 }
