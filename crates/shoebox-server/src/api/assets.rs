@@ -131,6 +131,9 @@ async fn statistics(
     Query(query): Query<StatisticsQuery>,
 ) -> ApiResult<Json<Value>> {
     auth.require("asset.statistics")?;
+    if query.visibility == Some(Visibility::Locked) {
+        auth.require_unlocked()?;
+    }
     let filter = AssetCountFilter {
         is_favorite: query.is_favorite,
         is_trashed: query.is_trashed,
@@ -143,8 +146,16 @@ async fn statistics(
 async fn read(State(ctx): State<ApiContext>, viewer: Viewer, Path(id): Path<Uuid>) -> ApiResult<Json<AssetResponse>> {
     viewer.require("asset.read")?;
     viewer.require_asset(&ctx, id).await?;
-    let asset = assets::get(&ctx.db, viewer.user_id(), id).await?.ok_or_else(|| ApiError::not_found("Asset"))?;
+    let asset = assets::get(&ctx.db, viewer.user_id(), viewer.unlocked(), id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("Asset"))?;
     let mut response = AssetResponse::from(&asset);
+    if asset.stack_id.is_some()
+        && let Some(stack) = shoebox_db::stacks::summary_of_asset(&ctx.db, id).await?
+    {
+        response.stack =
+            Some(json!({ "id": stack.id, "primaryAssetId": stack.primary_asset_id, "assetCount": stack.asset_count }));
+    }
     if viewer.shows_metadata() {
         // A photo shared in an album has its owner's metadata.
         response.exif_info = shoebox_db::exif::get(&ctx.db, asset.owner_id, id).await?.as_ref().map(dto::exif_info);
@@ -168,6 +179,9 @@ struct UpdateFields {
     longitude: Option<f64>,
     /// RFC 3339 with an offset (`2024-05-01T10:00:00+02:00`), or a wall-clock time without one.
     date_time_original: Option<String>,
+    /// Pairs the still with its motion video; `null` unpairs it.
+    #[serde(default, deserialize_with = "present")]
+    live_photo_video_id: Option<Option<Uuid>>,
 }
 
 /// Distinguishes a missing field from an explicit `null`.
@@ -262,7 +276,19 @@ async fn update_one(
     Json(body): Json<UpdateFields>,
 ) -> ApiResult<Json<AssetResponse>> {
     auth.require("asset.update")?;
-    if apply(&ctx, &auth, &[id], &body).await? == 0 {
+    if !auth.unlocked() && !assets::locked_among(&ctx.db, auth.user.id, &[id]).await?.is_empty() {
+        return Err(ApiError::not_found("Asset"));
+    }
+    if let Some(video) = body.live_photo_video_id {
+        // The other upload order: the still came first, then its video, then this link.
+        if let Some(video) = video {
+            crate::ingest::require_live_photo_video(&ctx, auth.user.id, video).await?;
+        }
+        if !assets::set_live_photo_video(&ctx.db, auth.user.id, id, video).await? {
+            return Err(ApiError::not_found("Asset"));
+        }
+        apply(&ctx, &auth, &[id], &body).await?;
+    } else if apply(&ctx, &auth, &[id], &body).await? == 0 {
         return Err(ApiError::not_found("Asset"));
     }
     read(State(ctx), Viewer::User(auth), Path(id)).await
@@ -281,6 +307,10 @@ struct UpdateMany {
 async fn require_owned(ctx: &ApiContext, auth: &Auth, ids: &[Uuid]) -> ApiResult<()> {
     let foreign = assets::not_owned(&ctx.db, auth.user.id, ids).await?;
     if foreign.is_empty() {
+        // The locked folder's assets change only while the PIN code has it open.
+        if !auth.unlocked() && !assets::locked_among(&ctx.db, auth.user.id, ids).await?.is_empty() {
+            return Err(ApiError::bad_request("Nothing was changed: some of the assets are in the locked folder"));
+        }
         return Ok(());
     }
     let listed: Vec<String> = foreign.iter().take(5).map(Uuid::to_string).collect();

@@ -109,6 +109,10 @@ pub struct AssetResponse {
     /// `PersonResponseDto[]`: only on single-asset reads.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub people: Option<Vec<serde_json::Value>>,
+    /// `AssetStackResponseDto` (`{id, primaryAssetId, assetCount}`): only on single-asset reads
+    /// of a stacked asset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stack: Option<serde_json::Value>,
 }
 
 impl From<&Asset> for AssetResponse {
@@ -143,6 +147,7 @@ impl From<&Asset> for AssetResponse {
             resized: asset.thumbhash.is_some(),
             exif_info: None,
             people: None,
+            stack: None,
         }
     }
 }

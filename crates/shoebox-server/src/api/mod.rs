@@ -15,10 +15,12 @@ pub mod media;
 pub mod memories;
 pub mod partners;
 pub mod people;
+pub mod pin_code;
 pub mod preferences;
 pub mod search;
 pub mod server;
 pub mod shared_links;
+pub mod stacks;
 pub mod sync;
 pub mod timeline;
 pub mod trash;
@@ -42,6 +44,7 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
     let json_api = Router::new()
         .merge(server::router())
         .merge(auth::router())
+        .merge(pin_code::router())
         .merge(users::router())
         .merge(preferences::router())
         .merge(albums::router())
@@ -58,6 +61,7 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
         .merge(faces::router())
         .merge(duplicates::router())
         .merge(shared_links::router())
+        .merge(stacks::router())
         .merge(download::info_router())
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, ctx.config.request_timeout))

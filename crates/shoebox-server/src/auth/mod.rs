@@ -2,6 +2,7 @@
 //! request's credentials to a user.
 
 pub mod limiter;
+pub mod locked_folder;
 pub mod password;
 pub mod permissions;
 pub mod token;
@@ -28,8 +29,15 @@ pub struct Auth {
 
 #[derive(Debug, Clone)]
 pub enum Credential {
-    Session { id: Uuid },
-    ApiKey { id: Uuid, permissions: Vec<String> },
+    /// `unlocked`: the PIN code opened the locked folder for this session and has not expired.
+    Session {
+        id: Uuid,
+        unlocked: bool,
+    },
+    ApiKey {
+        id: Uuid,
+        permissions: Vec<String>,
+    },
 }
 
 impl Auth {
@@ -44,6 +52,16 @@ impl Auth {
             }
             Credential::ApiKey { .. } => Err(ApiError::Forbidden(format!("Missing required permission: {permission}"))),
         }
+    }
+
+    /// Whether locked-folder assets show: only to a session the PIN code unlocked.
+    pub fn unlocked(&self) -> bool {
+        matches!(self.credential, Credential::Session { unlocked: true, .. })
+    }
+
+    /// Refuses what only an unlocked session may see (Immich's "elevated permission").
+    pub fn require_unlocked(&self) -> Result<(), ApiError> {
+        if self.unlocked() { Ok(()) } else { Err(ApiError::Unauthorized("Elevated permission is required".into())) }
     }
 
     pub fn require_admin(&self) -> Result<(), ApiError> {
@@ -94,7 +112,8 @@ impl FromRequestParts<ApiContext> for Auth {
                 let (session, user) = shoebox_db::sessions::find_by_token_hash(&ctx.db, &token::hash(secret))
                     .await?
                     .ok_or_else(|| ApiError::Unauthorized("Invalid user token".into()))?;
-                Ok(Auth { user, credential: Credential::Session { id: session.id } })
+                let unlocked = locked_folder::still_unlocked(ctx, &session).await?;
+                Ok(Auth { user, credential: Credential::Session { id: session.id, unlocked } })
             }
         }
     }

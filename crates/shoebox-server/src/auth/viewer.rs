@@ -26,6 +26,14 @@ impl Viewer {
         }
     }
 
+    /// Whether the owner's locked-folder assets show: to their unlocked session, never to a link.
+    pub fn unlocked(&self) -> bool {
+        match self {
+            Self::User(auth) => auth.unlocked(),
+            Self::Link(_) => false,
+        }
+    }
+
     /// A signed-in user needs the permission; a link's holder has read permissions by holding it.
     pub fn require(&self, permission: &str) -> ApiResult<()> {
         match self {
