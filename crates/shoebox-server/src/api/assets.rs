@@ -146,9 +146,15 @@ async fn statistics(
 async fn read(State(ctx): State<ApiContext>, viewer: Viewer, Path(id): Path<Uuid>) -> ApiResult<Json<AssetResponse>> {
     viewer.require("asset.read")?;
     viewer.require_asset(&ctx, id).await?;
-    let asset = assets::get(&ctx.db, viewer.user_id(), viewer.unlocked(), id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("Asset"))?;
+    let unlocked = viewer.unlocked();
+    asset_response(&ctx, &viewer, id, unlocked).await.map(Json)
+}
+
+/// `AssetResponseDto` of one asset with its stack, EXIF and people; `unlocked` lets the owner's
+/// locked-folder asset through.
+async fn asset_response(ctx: &ApiContext, viewer: &Viewer, id: Uuid, unlocked: bool) -> ApiResult<AssetResponse> {
+    let asset =
+        assets::get(&ctx.db, viewer.user_id(), unlocked, id).await?.ok_or_else(|| ApiError::not_found("Asset"))?;
     let mut response = AssetResponse::from(&asset);
     if asset.stack_id.is_some()
         && let Some(stack) = shoebox_db::stacks::summary_of_asset(&ctx.db, id).await?
@@ -162,7 +168,7 @@ async fn read(State(ctx): State<ApiContext>, viewer: Viewer, Path(id): Path<Uuid
         let people = shoebox_db::people::of_asset(&ctx.db, viewer.user_id(), id).await?;
         response.people = Some(people.iter().map(crate::api::people::person_json).collect());
     }
-    Ok(Json(response))
+    Ok(response)
 }
 
 /// The fields of Immich's `UpdateAssetDto` that Shoebox applies; others are ignored.
@@ -291,7 +297,10 @@ async fn update_one(
     } else if apply(&ctx, &auth, &[id], &body).await? == 0 {
         return Err(ApiError::not_found("Asset"));
     }
-    read(State(ctx), Viewer::User(auth), Path(id)).await
+    // The owner sees what they changed, also when they just moved it to the locked folder.
+    let just_locked = body.visibility == Some(Visibility::Locked);
+    let unlocked = auth.unlocked() || just_locked;
+    asset_response(&ctx, &Viewer::User(auth), id, unlocked).await.map(Json)
 }
 
 #[derive(Debug, Deserialize)]
