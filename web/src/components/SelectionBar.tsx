@@ -31,6 +31,7 @@ export function SelectionBar({ count, actions, allFavorite, onAction, onClear }:
             </button>
           );
         }
+        if (action === 'stack' && count < 2) return null;
         if (action === 'album') {
           return (
             <button key={action} type="button" onClick={() => setPicking(true)}>

@@ -11,7 +11,10 @@ export type Action =
   | 'deleteForever'
   | 'album'
   | 'removeFromAlbum'
-  | 'download';
+  | 'download'
+  | 'stack'
+  | 'lock'
+  | 'unlock';
 
 export const actionLabels: Record<Action, string> = {
   favorite: 'Favorite',
@@ -24,6 +27,9 @@ export const actionLabels: Record<Action, string> = {
   album: 'Add to album',
   removeFromAlbum: 'Remove from album',
   download: 'Download',
+  stack: 'Stack',
+  lock: 'Move to locked folder',
+  unlock: 'Move out of locked folder',
 };
 
 export async function runAction(action: Action, ids: string[], albumId?: string): Promise<void> {
@@ -46,6 +52,13 @@ export async function runAction(action: Action, ids: string[], albumId?: string)
       return api.put(`/albums/${albumId}/assets`, { ids });
     case 'download':
       return download(ids);
+    case 'stack':
+      // The first selected leads the stack.
+      await api.post('/stacks', { assetIds: ids });
+      return;
+    case 'lock':
+    case 'unlock':
+      return api.put('/assets', { ids, visibility: action === 'lock' ? 'locked' : 'timeline' });
   }
 }
 
