@@ -531,7 +531,8 @@ describe('gallery', () => {
   });
 
   it('plays the motion part of a live photo from the viewer', async () => {
-    const takenOn = '2020-01-15T12:00:00.000Z';
+    // Newer than everything else, so its tile is at the top of the grid.
+    const takenOn = '2031-07-01T12:00:00.000Z';
     const form = (name: string, mimeType: string, buffer: Buffer, extra: Record<string, string>) => ({
       multipart: {
         assetData: { name, mimeType, buffer },

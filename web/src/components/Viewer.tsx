@@ -163,9 +163,10 @@ export function Viewer({ assets, index, onShow, onClose, onApplied }: ViewerProp
           <button
             type="button"
             className={`live-toggle${playingLive ? ' on' : ''}`}
-            aria-label={playingLive ? 'Stop live photo' : 'Play live photo'}
+            aria-label="Play live photo"
             aria-pressed={playingLive}
-            onClick={() => setPlayingLive((playing) => !playing)}
+            // Hovering or pressing plays the motion part once; it ends by itself.
+            onClick={() => setPlayingLive(true)}
             onMouseEnter={() => setPlayingLive(true)}
           >
             LIVE
