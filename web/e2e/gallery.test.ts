@@ -22,6 +22,22 @@ const loadedTiles = () => page.locator('.tile img.loaded').count();
 const tiles = () => page.locator('.tile').count();
 const viewerAssetId = () => page.locator('.viewer').getAttribute('data-asset-id');
 
+/** Uploads a solid-colour PNG as the signed-in user, taken at `takenOn`; returns its id. */
+async function uploadPng(name: string, rgb: [number, number, number], takenOn: string): Promise<string> {
+  const buffer = readFileSync(writeSolidPng(join(output, name), rgb));
+  const response = await context.request.post(`${baseUrl}/api/assets`, {
+    multipart: {
+      assetData: { name, mimeType: 'image/png', buffer },
+      fileCreatedAt: takenOn,
+      fileModifiedAt: takenOn,
+      deviceAssetId: name,
+      deviceId: 'e2e',
+    },
+  });
+  expect(response.status()).toBe(201);
+  return ((await response.json()) as { id: string }).id;
+}
+
 async function api<T>(path: string): Promise<T> {
   const response = await context.request.get(`${baseUrl}/api${path}`);
   expect(response.ok(), `${path}: ${response.status()}`).toBe(true);
@@ -466,6 +482,88 @@ describe('gallery', () => {
     expect(await viewerAssetId()).toBe(id);
     await page.keyboard.press('Escape');
     await page.getByRole('dialog', { name: 'Photo viewer' }).waitFor({ state: 'detached' });
+  });
+
+  it('stacks two selected photos behind the first, shown once with the stack size', async () => {
+    // Two shots of a burst, newer than everything else, so they lead the grid.
+    const lead = await uploadPng('burst-1.png', [10, 200, 90], '2031-06-01T10:00:01.000Z');
+    const second = await uploadPng('burst-2.png', [10, 190, 100], '2031-06-01T10:00:00.000Z');
+    await page.goto(`${baseUrl}/photos`);
+    await eventually('both shots', async () => (await page.locator(`.tile[data-asset-id="${second}"] img.loaded`).count()) === 1, 120_000);
+    const before = await tiles();
+    await page.locator(`.tile[data-asset-id="${lead}"]`).hover();
+    await page.locator(`.tile[data-asset-id="${lead}"]`).getByRole('button', { name: 'Select' }).click();
+    await page.locator(`.tile[data-asset-id="${second}"]`).getByRole('button', { name: 'Select' }).click();
+    await page.getByRole('toolbar', { name: 'Selection actions' }).getByRole('button', { name: 'Stack' }).click();
+    await page.locator('.selection-count').waitFor({ state: 'detached' });
+    const stacked = page.getByRole('button', { name: /, stack of 2$/ });
+    await eventually('the stack badge', () => stacked.count());
+    expect(await stacked.getAttribute('data-asset-id')).toBe(lead);
+    await eventually('one tile fewer', async () => (await tiles()) === before - 1);
+    expect(await page.locator(`.tile[data-asset-id="${second}"]`).count()).toBe(0);
+    await screenshot(page, 'stack');
+  });
+
+  it('keeps a photo in the locked folder, shown only after the PIN code', async () => {
+    const secret = await uploadPng('secret.png', [120, 20, 160], '2031-05-01T10:00:00.000Z');
+    await page.goto(`${baseUrl}/photos`);
+    const tile = page.locator(`.tile[data-asset-id="${secret}"]`);
+    await eventually('the photo', () => tile.locator('img.loaded').count(), 120_000);
+    await tile.hover();
+    await tile.getByRole('button', { name: 'Select' }).click();
+    await page.getByRole('toolbar', { name: 'Selection actions' }).getByRole('button', { name: 'Move to locked folder' }).click();
+    await tile.waitFor({ state: 'detached' });
+    await page.reload();
+    await eventually('the timeline', async () => (await loadedTiles()) > 0);
+    expect(await tile.count()).toBe(0);
+
+    await page.getByRole('link', { name: 'Locked folder' }).click();
+    await page.getByLabel('New PIN code').fill('123456');
+    await page.getByRole('button', { name: 'Set PIN code and unlock' }).click();
+    await eventually('the locked photo', () => tile.locator('img.loaded').count());
+    expect(await tiles()).toBe(1);
+    await screenshot(page, 'locked-folder');
+    await page.getByRole('button', { name: 'Lock' }).click();
+    await page.getByLabel('PIN code').fill('000000');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByRole('alert').getByText('Wrong PIN code').waitFor();
+    expect(await tiles()).toBe(0);
+  });
+
+  it('plays the motion part of a live photo from the viewer', async () => {
+    // Newer than everything else, so its tile is at the top of the grid.
+    const takenOn = '2031-07-01T12:00:00.000Z';
+    const form = (name: string, mimeType: string, buffer: Buffer, extra: Record<string, string>) => ({
+      multipart: {
+        assetData: { name, mimeType, buffer },
+        fileCreatedAt: takenOn,
+        fileModifiedAt: takenOn,
+        deviceAssetId: name,
+        deviceId: 'e2e',
+        ...extra,
+      },
+    });
+    // As the mobile app uploads one: the motion video hidden first, then the still naming it.
+    const motion = readFileSync(join(fixtures, 'video', 'carphone_pristine.mp4'));
+    const video = await context.request.post(`${baseUrl}/api/assets`, form('live.mp4', 'video/mp4', motion, { visibility: 'hidden' }));
+    expect(video.status()).toBe(201);
+    const videoId = ((await video.json()) as { id: string }).id;
+    const still = readFileSync(writeSolidPng(join(output, 'live.png'), [200, 120, 40]));
+    const photo = await context.request.post(`${baseUrl}/api/assets`, form('live.png', 'image/png', still, { livePhotoVideoId: videoId }));
+    expect(photo.status()).toBe(201);
+    const photoId = ((await photo.json()) as { id: string }).id;
+
+    await page.goto(`${baseUrl}/photos`);
+    const tile = page.locator(`.tile[data-asset-id="${photoId}"]`);
+    await eventually('the live photo tile', () => tile.locator('img.loaded').count(), 120_000);
+    expect(await tile.getAttribute('aria-label')).toMatch(/^Live photo taken/);
+    expect(await page.locator(`.tile[data-asset-id="${videoId}"]`).count()).toBe(0);
+    await tile.locator('img').click();
+    await page.getByRole('button', { name: 'Play live photo' }).click();
+    const player = page.locator('video.viewer-live');
+    await eventually('the motion part to play', () => player.evaluate((v: HTMLVideoElement) => v.readyState >= 2 && v.duration > 0), 120_000);
+    expect(await player.getAttribute('src')).toBe(`/api/assets/${videoId}/video/playback`);
+    await page.keyboard.press('Escape');
   });
 
   it('never threw an uncaught error in the page', () => {

@@ -8,6 +8,7 @@ import { LoginPage } from './pages/LoginPage';
 import { PhotosPage } from './pages/PhotosPage';
 import { FavoritesPage, ArchivePage } from './pages/FilteredPages';
 import { TrashPage } from './pages/TrashPage';
+import { LockedPage } from './pages/LockedPage';
 import { SearchPage } from './pages/SearchPage';
 import { PeoplePage } from './pages/PeoplePage';
 import { PersonPage } from './pages/PersonPage';
@@ -44,6 +45,7 @@ function Gallery() {
             <Route path="/favorites" element={<FavoritesPage />} />
             <Route path="/archive" element={<ArchivePage />} />
             <Route path="/trash" element={<TrashPage />} />
+            <Route path="/locked" element={<LockedPage />} />
             <Route path="/places" element={<PlacesPage />} />
             <Route path="/admin" element={user.isAdmin ? <AdminPage /> : <Navigate to="/photos" replace />} />
             <Route path="/settings" element={<SettingsPage />} />

@@ -433,9 +433,9 @@ async fn lock_album_to_edit(tx: &mut sqlx::PgConnection, user: Uuid, album: Uuid
     Ok(found.is_some())
 }
 
-/// Those of `ids` that are the owner's assets.
+/// Those of `ids` that are the owner's assets and may go in an album (locked ones never do).
 async fn owned_assets(tx: &mut sqlx::PgConnection, owner: Uuid, ids: &[Uuid]) -> sqlx::Result<Vec<Uuid>> {
-    sqlx::query_scalar("SELECT id FROM assets WHERE owner_id = $1 AND id = ANY($2)")
+    sqlx::query_scalar("SELECT id FROM assets WHERE owner_id = $1 AND id = ANY($2) AND visibility <> 'locked'")
         .bind(owner)
         .bind(ids)
         .fetch_all(&mut *tx)

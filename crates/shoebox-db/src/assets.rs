@@ -35,6 +35,8 @@ pub struct Asset {
     pub duplicate_id: Option<Uuid>,
     /// Whether the metadata step has run.
     pub has_metadata: bool,
+    /// The stack the asset is in, if any.
+    pub stack_id: Option<Uuid>,
 }
 
 impl Asset {
@@ -50,7 +52,7 @@ impl Asset {
 pub(crate) const COLUMNS: &str = "a.id, a.owner_id, a.library_id, a.checksum, a.type, a.original_path, a.original_file_name, \
     a.original_mime_type, a.file_size_bytes, a.file_created_at, a.file_modified_at, a.local_date_time, a.visibility, \
     a.is_favorite, a.width, a.height, a.duration_ms, a.thumbhash, a.live_photo_video_id, a.created_at, a.updated_at, \
-    a.deleted_at, a.duplicate_id, (s.metadata_extracted_at IS NOT NULL) AS has_metadata";
+    a.deleted_at, a.duplicate_id, (s.metadata_extracted_at IS NOT NULL) AS has_metadata, a.stack_id";
 pub(crate) const FROM: &str = "assets a LEFT JOIN asset_job_status s ON s.asset_id = a.id";
 
 #[derive(Debug, Clone)]
@@ -144,20 +146,24 @@ pub async fn find_by_checksums(pool: &PgPool, owner: Uuid, checksums: &[Vec<u8>]
     .await
 }
 
-/// SQL true when user `$1` may see asset `a`: theirs, in the timeline of a partner who shares
-/// with them, or in an album they own or are a member of (never someone else's hidden, locked
-/// or trashed photo).
-pub(crate) const CAN_SEE_ASSET: &str = "(a.owner_id = $1
+/// SQL true when user `$1` may see asset `a`: theirs (their locked folder only when `unlocked`),
+/// in the timeline of a partner who shares with them, or in an album they own or are a member of
+/// (never someone else's hidden, locked or trashed photo).
+pub(crate) fn can_see_asset(unlocked: bool) -> String {
+    format!(
+        "((a.owner_id = $1 AND ({unlocked} OR a.visibility <> 'locked'))
     OR (a.visibility = 'timeline' AND a.deleted_at IS NULL AND EXISTS (
         SELECT 1 FROM partners p WHERE p.shared_by_id = a.owner_id AND p.shared_with_id = $1))
     OR (a.visibility IN ('timeline', 'archive') AND a.deleted_at IS NULL AND EXISTS (
     SELECT 1 FROM album_assets x JOIN albums al ON al.id = x.album_id
     WHERE x.asset_id = a.id AND (al.owner_id = $1
-        OR EXISTS (SELECT 1 FROM album_users au WHERE au.album_id = al.id AND au.user_id = $1)))))";
+        OR EXISTS (SELECT 1 FROM album_users au WHERE au.album_id = al.id AND au.user_id = $1)))))"
+    )
+}
 
-/// An asset the user may see (see [`CAN_SEE_ASSET`]); changing it stays with its owner.
-pub async fn get(pool: &PgPool, viewer: Uuid, id: Uuid) -> sqlx::Result<Option<Asset>> {
-    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE a.id = $2 AND {CAN_SEE_ASSET}");
+/// An asset the user may see (see [`can_see_asset`]); changing it stays with its owner.
+pub async fn get(pool: &PgPool, viewer: Uuid, unlocked: bool, id: Uuid) -> sqlx::Result<Option<Asset>> {
+    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE a.id = $2 AND {}", can_see_asset(unlocked));
     sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(viewer).bind(id).fetch_optional(pool).await
 }
 
@@ -166,12 +172,14 @@ pub async fn get(pool: &PgPool, viewer: Uuid, id: Uuid) -> sqlx::Result<Option<A
 pub async fn file_path(
     pool: &PgPool,
     viewer: Uuid,
+    unlocked: bool,
     id: Uuid,
     kind: AssetFileKind,
 ) -> sqlx::Result<Option<(String, DateTime<Utc>)>> {
     let sql = format!(
         "SELECT f.path, f.updated_at FROM asset_files f JOIN assets a ON a.id = f.asset_id
-         WHERE a.id = $2 AND f.kind = $3 AND {CAN_SEE_ASSET}"
+         WHERE a.id = $2 AND f.kind = $3 AND {}",
+        can_see_asset(unlocked)
     );
     sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(viewer).bind(id).bind(kind.as_str()).fetch_optional(pool).await
 }
@@ -202,7 +210,6 @@ pub struct AssetUpdate {
     pub visibility: Option<Visibility>,
 }
 
-/// Applies `update` to the owner's assets among `ids`; returns how many changed.
 /// Those of `ids` that are not the owner's assets (missing, purged, or someone else's).
 pub async fn not_owned(pool: &PgPool, owner: Uuid, ids: &[Uuid]) -> sqlx::Result<Vec<Uuid>> {
     sqlx::query_scalar(
@@ -215,7 +222,78 @@ pub async fn not_owned(pool: &PgPool, owner: Uuid, ids: &[Uuid]) -> sqlx::Result
     .await
 }
 
+/// Whether a still may be paired with a motion video.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiveVideoCheck {
+    Linkable,
+    NotFound,
+    NotAVideo,
+}
+
+/// Readies the owner's `video` to be a still's motion part, as Immich does before linking: it
+/// must be their video, and it leaves the timeline and every album (the still stands for it).
+pub async fn prepare_live_photo_video(pool: &PgPool, owner: Uuid, video: Uuid) -> sqlx::Result<LiveVideoCheck> {
+    let found: Option<String> = sqlx::query_scalar("SELECT type FROM assets WHERE owner_id = $1 AND id = $2")
+        .bind(owner)
+        .bind(video)
+        .fetch_optional(pool)
+        .await?;
+    match found.as_deref() {
+        None => return Ok(LiveVideoCheck::NotFound),
+        Some(kind) if kind != AssetType::Video.as_str() => return Ok(LiveVideoCheck::NotAVideo),
+        Some(_) => {}
+    }
+    update(pool, owner, &[video], &AssetUpdate { visibility: Some(Visibility::Hidden), ..AssetUpdate::default() })
+        .await?;
+    Ok(LiveVideoCheck::Linkable)
+}
+
+/// Pairs the owner's still `id` with motion video `video` (checked by
+/// [`prepare_live_photo_video`]), or unpairs it with `None`: the video it had then shows in the
+/// timeline on its own again. False when the still is not the owner's.
+pub async fn set_live_photo_video(pool: &PgPool, owner: Uuid, id: Uuid, video: Option<Uuid>) -> sqlx::Result<bool> {
+    let mut tx = pool.begin().await?;
+    let previous: Option<Option<Uuid>> =
+        sqlx::query_scalar("SELECT live_photo_video_id FROM assets WHERE owner_id = $1 AND id = $2 FOR UPDATE")
+            .bind(owner)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some(previous) = previous else {
+        return Ok(false);
+    };
+    sqlx::query("UPDATE assets SET live_photo_video_id = $2, updated_at = now() WHERE id = $1")
+        .bind(id)
+        .bind(video)
+        .execute(&mut *tx)
+        .await?;
+    if let Some(old) = previous.filter(|old| Some(*old) != video) {
+        sqlx::query(
+            "UPDATE assets SET visibility = 'timeline', updated_at = now()
+             WHERE id = $1 AND owner_id = $2 AND visibility = 'hidden'",
+        )
+        .bind(old)
+        .bind(owner)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Those of `ids` that are the owner's locked-folder assets.
+pub async fn locked_among(pool: &PgPool, owner: Uuid, ids: &[Uuid]) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar("SELECT id FROM assets WHERE owner_id = $1 AND id = ANY($2) AND visibility = 'locked'")
+        .bind(owner)
+        .bind(ids)
+        .fetch_all(pool)
+        .await
+}
+
+/// Applies `update` to the owner's assets among `ids`; returns how many changed. Assets moved to
+/// the locked folder leave every album, as in Immich: nobody else may see them any more.
 pub async fn update(pool: &PgPool, owner: Uuid, ids: &[Uuid], update: &AssetUpdate) -> sqlx::Result<u64> {
+    let mut tx = pool.begin().await?;
     let result = sqlx::query(
         "UPDATE assets SET is_favorite = COALESCE($3, is_favorite), visibility = COALESCE($4, visibility),
              updated_at = now()
@@ -225,8 +303,30 @@ pub async fn update(pool: &PgPool, owner: Uuid, ids: &[Uuid], update: &AssetUpda
     .bind(ids)
     .bind(update.is_favorite)
     .bind(update.visibility.map(Visibility::as_str))
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
+    if update.visibility == Some(Visibility::Locked) {
+        let albums: Vec<Uuid> = sqlx::query_scalar(
+            "DELETE FROM album_assets aa USING assets a
+             WHERE a.id = aa.asset_id AND a.owner_id = $1 AND a.id = ANY($2) RETURNING aa.album_id",
+        )
+        .bind(owner)
+        .bind(ids)
+        .fetch_all(&mut *tx)
+        .await?;
+        // An album whose cover left picks none; its list and sync see that it changed.
+        sqlx::query(
+            "UPDATE albums SET updated_at = now(),
+                 album_thumbnail_asset_id = CASE WHEN album_thumbnail_asset_id = ANY($2) THEN NULL
+                                                 ELSE album_thumbnail_asset_id END
+             WHERE id = ANY($1)",
+        )
+        .bind(&albums)
+        .bind(ids)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
     Ok(result.rows_affected())
 }
 
@@ -314,6 +414,8 @@ pub struct TimelineFilter {
     pub with_partners: bool,
     /// Oldest first instead of newest first.
     pub ascending: bool,
+    /// Of each stack only its primary asset (Immich's `withStacked`).
+    pub with_stacked: bool,
 }
 
 /// Whose assets: the owners in `$7` (see [`timeline_owners`]); of anyone but the user `$1`, only
@@ -329,7 +431,9 @@ const FILTER: &str = "a.owner_id = ANY($7::uuid[])
     AND ($6::uuid IS NULL OR EXISTS (SELECT 1 FROM asset_faces f WHERE f.person_id = $6 AND f.asset_id = a.id))
     AND ($8::uuid IS NULL OR EXISTS (SELECT 1 FROM tag_assets ta
         JOIN tag_closure tc ON tc.descendant_id = ta.tag_id JOIN tags t ON t.id = tc.ancestor_id
-        WHERE ta.asset_id = a.id AND tc.ancestor_id = $8 AND t.owner_id = $1))";
+        WHERE ta.asset_id = a.id AND tc.ancestor_id = $8 AND t.owner_id = $1))
+    AND (NOT $9 OR a.stack_id IS NULL
+        OR EXISTS (SELECT 1 FROM stacks st WHERE st.id = a.stack_id AND st.primary_asset_id = a.id))";
 
 /// A month of the timeline: its first day (`YYYY-MM-01`) and how many assets it holds.
 #[derive(Debug, Clone, FromRow)]
@@ -376,6 +480,9 @@ pub struct TimelineAsset {
     pub country: Option<String>,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
+    pub stack_id: Option<Uuid>,
+    /// How many assets the asset's stack shows in the timeline, when it is in one.
+    pub stack_count: Option<i64>,
 }
 
 /// The assets of the month starting at `month`, newest first (or oldest first).
@@ -389,11 +496,15 @@ pub async fn time_bucket_assets(
     let sql = format!(
         "SELECT a.id, a.owner_id, a.type, a.is_favorite, a.visibility, a.deleted_at IS NOT NULL AS is_trashed,
                 a.created_at, a.file_created_at, a.local_date_time, a.duration_ms, a.thumbhash, a.width, a.height,
-                a.live_photo_video_id, e.projection_type, e.city, e.country, e.latitude, e.longitude
+                a.live_photo_video_id, e.projection_type, e.city, e.country, e.latitude, e.longitude, a.stack_id,
+                CASE WHEN a.stack_id IS NOT NULL THEN (
+                    SELECT count(*) FROM assets m
+                    WHERE m.stack_id = a.stack_id AND m.deleted_at IS NULL AND m.visibility = 'timeline'
+                ) END AS stack_count
          FROM assets a LEFT JOIN exif e ON e.asset_id = a.id
          WHERE {FILTER}
-           AND a.local_date_time >= ($9::date)::timestamp AT TIME ZONE 'UTC'
-           AND a.local_date_time < (($9::date) + interval '1 month')::timestamp AT TIME ZONE 'UTC'
+           AND a.local_date_time >= ($10::date)::timestamp AT TIME ZONE 'UTC'
+           AND a.local_date_time < (($10::date) + interval '1 month')::timestamp AT TIME ZONE 'UTC'
          ORDER BY a.local_date_time {order}, a.id {order}"
     );
     let owners = timeline_owners(pool, owner, filter).await?;
@@ -417,6 +528,7 @@ fn bind_filter<'q, T>(
         .bind(filter.person_id)
         .bind(owners)
         .bind(filter.tag_id)
+        .bind(filter.with_stacked)
 }
 
 /// Whose assets a timeline request may show the user: the owners of an album's photos when the

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::albums::CAN_SEE_ALBUM;
-use crate::assets::CAN_SEE_ASSET;
+use crate::assets::can_see_asset;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -22,12 +22,12 @@ pub struct DownloadItem {
 #[derive(Debug, Clone, Copy)]
 pub enum DownloadScope<'a> {
     /// These assets, in this order: the user's own (trashed ones included, since the trash page
-    /// offers them) and those shared with them in albums.
-    Assets(&'a [Uuid]),
+    /// offers them; locked ones only when `unlocked`) and those shared with them in albums.
+    Assets { ids: &'a [Uuid], unlocked: bool },
     /// The assets of an album the user owns or is a member of, oldest first: not trashed, hidden
     /// or locked (the album page does not show those either).
     Album(Uuid),
-    /// Every asset of the user that is not in the trash, oldest first.
+    /// Every asset of the user that is not in the trash or the locked folder, oldest first.
     Library,
 }
 
@@ -37,10 +37,11 @@ const COLUMNS: &str = "a.id, a.original_path, a.original_file_name, a.file_size_
 /// counts to find them.
 pub async fn items(pool: &PgPool, owner: Uuid, scope: DownloadScope<'_>) -> sqlx::Result<Vec<DownloadItem>> {
     match scope {
-        DownloadScope::Assets(ids) => {
+        DownloadScope::Assets { ids, unlocked } => {
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {COLUMNS} FROM assets a WHERE a.id = ANY($2) AND {CAN_SEE_ASSET} \
-                 ORDER BY array_position($2, a.id)"
+                "SELECT {COLUMNS} FROM assets a WHERE a.id = ANY($2) AND {} \
+                 ORDER BY array_position($2, a.id)",
+                can_see_asset(unlocked)
             )))
             .bind(owner)
             .bind(ids)
@@ -64,6 +65,7 @@ pub async fn items(pool: &PgPool, owner: Uuid, scope: DownloadScope<'_>) -> sqlx
         DownloadScope::Library => {
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {COLUMNS} FROM assets a WHERE a.owner_id = $1 AND a.deleted_at IS NULL \
+                   AND a.visibility <> 'locked' \
                  ORDER BY a.local_date_time, a.id"
             )))
             .bind(owner)

@@ -1,9 +1,12 @@
-//! "On this day": photos taken on today's month and day in earlier years.
+//! Memories as Immich stores them, with their assets; and "on this day", photos taken on a
+//! day's month and day in earlier years, from which memories are made.
 
 use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::assets::{Asset, COLUMNS, FROM};
+
+pub use crate::memory_store::*;
 
 /// Photos from one earlier year.
 #[derive(Debug, Clone)]

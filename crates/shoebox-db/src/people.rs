@@ -16,14 +16,14 @@ pub struct Person {
     pub color: Option<String>,
     pub thumbnail_path: Option<String>,
     pub updated_at: DateTime<Utc>,
-    /// Faces of the person on assets that are not in the trash.
+    /// Faces of the person on assets that are not in the trash or the locked folder.
     pub face_count: i64,
 }
 
 const PERSON: &str = "p.id, p.owner_id, p.name, p.birth_date, p.is_hidden, p.is_favorite, p.color, p.thumbnail_path,
     p.updated_at,
     (SELECT count(*) FROM asset_faces f JOIN assets a ON a.id = f.asset_id
-     WHERE f.person_id = p.id AND a.deleted_at IS NULL) AS face_count";
+     WHERE f.person_id = p.id AND a.deleted_at IS NULL AND a.visibility <> 'locked') AS face_count";
 
 /// One page of the owner's people and the totals Immich reports beside it.
 #[derive(Debug, Clone)]
@@ -54,7 +54,8 @@ pub async fn list(pool: &PgPool, owner: Uuid, with_hidden: bool, page: i64, size
     let (total, hidden): (i64, i64) = sqlx::query_as(
         "SELECT count(*), count(*) FILTER (WHERE p.is_hidden) FROM people p
          WHERE p.owner_id = $1 AND EXISTS (SELECT 1 FROM asset_faces f JOIN assets a ON a.id = f.asset_id
-                                           WHERE f.person_id = p.id AND a.deleted_at IS NULL)",
+                                           WHERE f.person_id = p.id AND a.deleted_at IS NULL
+                                             AND a.visibility <> 'locked')",
     )
     .bind(owner)
     .fetch_one(pool)
@@ -264,12 +265,12 @@ pub async fn merge(
     Ok(Some(outcomes))
 }
 
-/// How many of the owner's assets (not in the trash) show the person.
+/// How many of the owner's assets (not in the trash or the locked folder) show the person.
 pub async fn asset_count(pool: &PgPool, owner: Uuid, id: Uuid) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "SELECT count(DISTINCT a.id) FROM asset_faces f JOIN assets a ON a.id = f.asset_id
          JOIN people p ON p.id = f.person_id
-         WHERE p.id = $2 AND p.owner_id = $1 AND a.deleted_at IS NULL",
+         WHERE p.id = $2 AND p.owner_id = $1 AND a.deleted_at IS NULL AND a.visibility <> 'locked'",
     )
     .bind(owner)
     .bind(id)

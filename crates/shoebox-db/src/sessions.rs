@@ -14,6 +14,8 @@ pub struct Session {
     pub device_os: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Until when the PIN code unlocked the locked folder for this session.
+    pub pin_expires_at: Option<DateTime<Utc>>,
 }
 
 pub async fn create(
@@ -25,7 +27,7 @@ pub async fn create(
 ) -> sqlx::Result<Session> {
     sqlx::query_as(
         "INSERT INTO sessions (id, user_id, token_hash, device_type, device_os) VALUES ($1, $2, $3, $4, $5)
-         RETURNING id, user_id, device_type, device_os, created_at, updated_at",
+         RETURNING id, user_id, device_type, device_os, created_at, updated_at, pin_expires_at",
     )
     .bind(Uuid::new_v4())
     .bind(user_id)
@@ -39,7 +41,8 @@ pub async fn create(
 /// The session and its live user for a token hash.
 pub async fn find_by_token_hash(pool: &PgPool, token_hash: &[u8]) -> sqlx::Result<Option<(Session, User)>> {
     let Some(session) = sqlx::query_as::<_, Session>(
-        "SELECT id, user_id, device_type, device_os, created_at, updated_at FROM sessions WHERE token_hash = $1",
+        "SELECT id, user_id, device_type, device_os, created_at, updated_at, pin_expires_at FROM sessions
+         WHERE token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(pool)

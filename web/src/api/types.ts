@@ -56,6 +56,9 @@ export interface Asset {
   duration?: string | number | null;
   exifInfo?: ExifInfo;
   people?: PersonSummary[];
+  /** The motion part of a live photo. */
+  livePhotoVideoId?: string | null;
+  stack?: { id: string; primaryAssetId: string; assetCount: number } | null;
   /** The signed-in owner's tags on the asset (single-asset reads only). */
   tags?: Tag[];
 }

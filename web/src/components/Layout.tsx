@@ -17,6 +17,7 @@ const links: { to: string; label: string; icon: IconName }[] = [
   { to: '/tags', label: 'Tags', icon: 'tag' },
   { to: '/favorites', label: 'Favorites', icon: 'heart' },
   { to: '/archive', label: 'Archive', icon: 'archive' },
+  { to: '/locked', label: 'Locked folder', icon: 'lock' },
   { to: '/trash', label: 'Trash', icon: 'trash' },
 ];
 

@@ -34,6 +34,7 @@ export function SelectionBar({ count, actions, allFavorite, onAction, onClear }:
             </button>
           );
         }
+        if (action === 'stack' && count < 2) return null;
         if (action === 'tag') {
           return (
             <button key={action} type="button" onClick={() => setTagging(true)}>

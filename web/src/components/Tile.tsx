@@ -20,7 +20,9 @@ interface TileProps {
 export const Tile = memo(function Tile({ asset, box, top, selected, selecting, version, onClick, onSelect }: TileProps) {
   const [loaded, setLoaded] = useState(false);
   const placeholder = placeholderUrl(asset.thumbhash);
-  const label = `${asset.isImage ? 'Photo' : 'Video'} taken ${asset.localDateTime.slice(0, 10)}`;
+  const kind = asset.isImage ? (asset.livePhotoVideoId ? 'Live photo' : 'Photo') : 'Video';
+  const stacked = asset.stackCount ? `, stack of ${asset.stackCount}` : '';
+  const label = `${kind} taken ${asset.localDateTime.slice(0, 10)}${stacked}`;
   return (
     <div
       className={`tile${selected ? ' selected' : ''}${selecting ? ' selecting' : ''}`}
@@ -57,8 +59,14 @@ export const Tile = memo(function Tile({ asset, box, top, selected, selecting, v
         aria-pressed={selected}
         onClick={(event) => onSelect(asset, event)}
       />
-      {(asset.isFavorite || !asset.isImage) && (
+      {(asset.isFavorite || !asset.isImage || asset.stackCount || asset.livePhotoVideoId) && (
         <span className="tile-badges" aria-hidden="true">
+          {asset.stackCount ? (
+            <span className="tile-stack" title={`Stack of ${asset.stackCount}`}>
+              {asset.stackCount} <Icon name="stack" size={16} />
+            </span>
+          ) : null}
+          {asset.livePhotoVideoId && <span className="tile-live">LIVE</span>}
           {!asset.isImage && (
             <span>
               {asset.duration != null ? formatDuration(asset.duration) : ''} <Icon name="play" size={16} />

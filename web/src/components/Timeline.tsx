@@ -134,6 +134,10 @@ export function Timeline({ source, actions, albumId, tagId, leaves, live = false
         setSelection((s) => without(s, ids));
       } else if (action === 'favorite' || action === 'unfavorite') {
         store.patch(ids, { isFavorite: action === 'favorite' });
+      } else if (action === 'stack') {
+        // The stack's other shots leave the grid and its lead gains a badge.
+        const top = scroller.current?.scrollTop ?? 0;
+        void store.refresh(top).then(() => store.reloadContaining(ids, top));
       }
     },
     [store, leaves],

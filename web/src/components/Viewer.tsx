@@ -38,6 +38,7 @@ export function Viewer({ assets, index, onShow, onClose, onApplied }: ViewerProp
   const [zoom, setZoom] = useState<Zoom>(NO_ZOOM);
   const [error, setError] = useState<string | null>(null);
   const [favorite, setFavorite] = useState(current?.isFavorite ?? false);
+  const [playingLive, setPlayingLive] = useState(false);
   const drag = useRef<{ x: number; y: number; zoom: Zoom } | null>(null);
   const closeButton = useRef<HTMLButtonElement>(null);
 
@@ -48,6 +49,7 @@ export function Viewer({ assets, index, onShow, onClose, onApplied }: ViewerProp
     setZoom(NO_ZOOM);
     setError(null);
     setFavorite(current.isFavorite);
+    setPlayingLive(false);
     let cancelled = false;
     api.get<Asset>(`/assets/${current.id}`).then(
       (asset) => !cancelled && (setDetails(asset), setFavorite(asset.isFavorite)),
@@ -141,6 +143,7 @@ export function Viewer({ assets, index, onShow, onClose, onApplied }: ViewerProp
 
   if (!current) return null;
   const isVideo = !current.isImage;
+  const liveVideo = current.isImage ? (current.livePhotoVideoId ?? details?.livePhotoVideoId ?? null) : null;
   const placeholder = placeholderUrl(current.thumbhash);
   const zoomBy = (factor: number) =>
     setZoom((z) => {
@@ -158,6 +161,19 @@ export function Viewer({ assets, index, onShow, onClose, onApplied }: ViewerProp
         </button>
         <span className="viewer-name">{details?.originalFileName ?? ''}</span>
         <span className="spacer" />
+        {liveVideo && (
+          <button
+            type="button"
+            className={`live-toggle${playingLive ? ' on' : ''}`}
+            aria-label="Play live photo"
+            aria-pressed={playingLive}
+            // Hovering or pressing plays the motion part once; it ends by itself.
+            onClick={() => setPlayingLive(true)}
+            onMouseEnter={() => setPlayingLive(true)}
+          >
+            LIVE
+          </button>
+        )}
         {!isVideo && (
           <>
             <button type="button" className="icon" aria-label="Zoom out" onClick={() => zoomBy(1 / 1.5)}>
@@ -245,6 +261,19 @@ export function Viewer({ assets, index, onShow, onClose, onApplied }: ViewerProp
               alt={details?.originalFileName ?? 'Photo'}
               draggable={false}
               style={{ transform: `translate(${zoom.x}px, ${zoom.y}px) scale(${zoom.scale})` }}
+            />
+          )}
+          {liveVideo && playingLive && (
+            // The motion part plays over the still once, then the still shows again.
+            <video
+              key={liveVideo}
+              className="viewer-media viewer-live"
+              aria-label="Live photo"
+              src={media.playback(liveVideo)}
+              autoPlay
+              muted
+              playsInline
+              onEnded={() => setPlayingLive(false)}
             />
           )}
           {index > 0 && (

@@ -13,7 +13,10 @@ export type Action =
   | 'removeFromAlbum'
   | 'tag'
   | 'untag'
-  | 'download';
+  | 'download'
+  | 'stack'
+  | 'lock'
+  | 'unlock';
 
 export const actionLabels: Record<Action, string> = {
   favorite: 'Favorite',
@@ -28,6 +31,9 @@ export const actionLabels: Record<Action, string> = {
   tag: 'Tag',
   untag: 'Remove tag',
   download: 'Download',
+  stack: 'Stack',
+  lock: 'Move to locked folder',
+  unlock: 'Move out of locked folder',
 };
 
 /** `target` is the album of album actions, the tag of tag actions. */
@@ -55,6 +61,13 @@ export async function runAction(action: Action, ids: string[], target?: string):
       return bulkOutcome(await api.del<BulkIdResult[]>(`/tags/${target}/assets`, { ids }), 'not_found');
     case 'download':
       return download(ids);
+    case 'stack':
+      // The first selected leads the stack.
+      await api.post('/stacks', { assetIds: ids });
+      return;
+    case 'lock':
+    case 'unlock':
+      return api.put('/assets', { ids, visibility: action === 'lock' ? 'locked' : 'timeline' });
   }
 }
 

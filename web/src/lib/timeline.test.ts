@@ -30,6 +30,27 @@ describe('bucket columns', () => {
     expect(assets[1]).toMatchObject({ isImage: false, isFavorite: true, duration: 5500, ratio: 0.5 });
   });
 
+  it('carry stack sizes and live photo videos when the server sends them', () => {
+    const columns = {
+      id: ['lead', 'alone'],
+      isImage: [true, true],
+      isFavorite: [false, false],
+      isTrashed: [false, false],
+      visibility: ['timeline', 'timeline'],
+      fileCreatedAt: ['2024-03-17T10:00:00.000Z', '2024-03-17T09:00:00.000Z'],
+      localOffsetHours: [0, 0],
+      duration: [null, null],
+      thumbhash: [null, null],
+      ratio: [1, 1],
+    };
+    const stacked = assetsFromColumns({ ...columns, stack: [['s1', '3'], null], livePhotoVideoId: [null, 'v1'] });
+    expect(stacked.map((a) => [a.stackCount, a.livePhotoVideoId])).toEqual([
+      [3, null],
+      [null, 'v1'],
+    ]);
+    expect(assetsFromColumns(columns).map((a) => a.stackCount)).toEqual([null, null]);
+  });
+
   it('parse both duration forms', () => {
     expect(parseDuration(1234)).toBe(1234);
     expect(parseDuration('1:02:03.5')).toBe(3723500);

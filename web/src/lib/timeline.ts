@@ -21,6 +21,10 @@ export interface TimelineAsset {
   country: string | null;
   latitude?: number | null;
   longitude?: number | null;
+  /** The motion part of a live photo, played by the viewer. */
+  livePhotoVideoId?: string | null;
+  /** How many assets the stack this asset leads holds (`withStacked` timelines only). */
+  stackCount?: number | null;
 }
 
 /** `GET /timeline/bucket` answer: one array per field. */
@@ -39,6 +43,9 @@ export interface BucketColumns {
   country?: (string | null)[];
   latitude?: (number | null)[];
   longitude?: (number | null)[];
+  livePhotoVideoId?: (string | null)[];
+  /** Immich's `[stackId, assetCount]` pairs, with `withStacked=true`. */
+  stack?: ([string, string] | null)[];
 }
 
 export interface BucketSummary {
@@ -68,7 +75,15 @@ export function assetsFromColumns(columns: BucketColumns): TimelineAsset[] {
     country: columns.country?.[i] ?? null,
     latitude: columns.latitude?.[i] ?? null,
     longitude: columns.longitude?.[i] ?? null,
+    livePhotoVideoId: columns.livePhotoVideoId?.[i] ?? null,
+    stackCount: stackSize(columns.stack?.[i]),
   }));
+}
+
+/** The size of the stack an asset leads, from Immich's `[stackId, "count"]` pair. */
+function stackSize(pair: [string, string] | null | undefined): number | null {
+  const count = pair ? Number(pair[1]) : NaN;
+  return Number.isFinite(count) && count > 1 ? count : null;
 }
 
 /** Durations arrive as milliseconds (Shoebox) or "H:MM:SS.mmm" (Immich); returns milliseconds. */

@@ -6,17 +6,17 @@ import { MemoryLane } from '../components/MemoryLane';
 import { Timeline } from '../components/Timeline';
 import type { Action } from '../lib/actions';
 
-const actions: Action[] = ['favorite', 'album', 'tag', 'download', 'archive', 'trash'];
+const actions: Action[] = ['favorite', 'album', 'tag', 'download', 'stack', 'archive', 'lock', 'trash'];
 
 export function PhotosPage() {
-  const source = useMemo(() => timelineSource({ visibility: 'timeline', withPartners: true }), []);
+  const source = useMemo(() => timelineSource({ visibility: 'timeline', withPartners: true, withStacked: true }), []);
   return (
     <Timeline
       source={source}
       actions={actions}
       live
       header={<MemoryLane />}
-      leaves={(action) => action === 'archive'}
+      leaves={(action) => action === 'archive' || action === 'lock'}
       empty={
         <div className="empty-hint">
           <h2>No photos yet</h2>

@@ -129,6 +129,9 @@ async fn statistics(
     auth: Auth,
     Query(query): Query<StatisticsQuery>,
 ) -> ApiResult<Json<Value>> {
+    if query.visibility == Some(Visibility::Locked) {
+        auth.require_unlocked()?;
+    }
     let filter = AssetCountFilter {
         is_favorite: query.is_favorite,
         is_trashed: query.is_trashed,
@@ -140,8 +143,22 @@ async fn statistics(
 
 async fn read(State(ctx): State<ApiContext>, viewer: Viewer, Path(id): Path<Uuid>) -> ApiResult<Json<AssetResponse>> {
     viewer.require_asset(&ctx, id).await?;
-    let asset = assets::get(&ctx.db, viewer.user_id(), id).await?.ok_or_else(|| ApiError::not_found("Asset"))?;
+    let unlocked = viewer.unlocked();
+    asset_response(&ctx, &viewer, id, unlocked).await.map(Json)
+}
+
+/// `AssetResponseDto` of one asset with its stack, EXIF and people; `unlocked` lets the owner's
+/// locked-folder asset through.
+async fn asset_response(ctx: &ApiContext, viewer: &Viewer, id: Uuid, unlocked: bool) -> ApiResult<AssetResponse> {
+    let asset =
+        assets::get(&ctx.db, viewer.user_id(), unlocked, id).await?.ok_or_else(|| ApiError::not_found("Asset"))?;
     let mut response = AssetResponse::from(&asset);
+    if asset.stack_id.is_some()
+        && let Some(stack) = shoebox_db::stacks::summary_of_asset(&ctx.db, id).await?
+    {
+        response.stack =
+            Some(json!({ "id": stack.id, "primaryAssetId": stack.primary_asset_id, "assetCount": stack.asset_count }));
+    }
     if viewer.shows_metadata() {
         // A photo shared in an album has its owner's metadata.
         response.exif_info = shoebox_db::exif::get(&ctx.db, asset.owner_id, id).await?.as_ref().map(dto::exif_info);
@@ -149,13 +166,13 @@ async fn read(State(ctx): State<ApiContext>, viewer: Viewer, Path(id): Path<Uuid
         response.people = Some(people.iter().map(crate::api::people::person_json).collect());
     }
     // Tags are private: only the owner, signed in, sees theirs.
-    if let Viewer::User(auth) = &viewer
+    if let Viewer::User(auth) = viewer
         && auth.user.id == asset.owner_id
     {
         let tagged = shoebox_db::tags::of_assets(&ctx.db, auth.user.id, &[id]).await?;
         response.tags = Some(tagged.iter().map(|(_, tag)| crate::api::tags::tag_json(tag)).collect());
     }
-    Ok(Json(response))
+    Ok(response)
 }
 
 /// The fields of Immich's `UpdateAssetDto` that Shoebox applies; others are ignored.
@@ -172,6 +189,9 @@ struct UpdateFields {
     longitude: Option<f64>,
     /// RFC 3339 with an offset (`2024-05-01T10:00:00+02:00`), or a wall-clock time without one.
     date_time_original: Option<String>,
+    /// Pairs the still with its motion video; `null` unpairs it.
+    #[serde(default, deserialize_with = "present")]
+    live_photo_video_id: Option<Option<Uuid>>,
 }
 
 /// Distinguishes a missing field from an explicit `null`.
@@ -265,10 +285,25 @@ async fn update_one(
     Path(id): Path<Uuid>,
     Json(body): Json<UpdateFields>,
 ) -> ApiResult<Json<AssetResponse>> {
-    if apply(&ctx, &auth, &[id], &body).await? == 0 {
+    if !auth.unlocked() && !assets::locked_among(&ctx.db, auth.user.id, &[id]).await?.is_empty() {
         return Err(ApiError::not_found("Asset"));
     }
-    read(State(ctx), Viewer::User(auth), Path(id)).await
+    if let Some(video) = body.live_photo_video_id {
+        // The other upload order: the still came first, then its video, then this link.
+        if let Some(video) = video {
+            crate::ingest::require_live_photo_video(&ctx, auth.user.id, video).await?;
+        }
+        if !assets::set_live_photo_video(&ctx.db, auth.user.id, id, video).await? {
+            return Err(ApiError::not_found("Asset"));
+        }
+        apply(&ctx, &auth, &[id], &body).await?;
+    } else if apply(&ctx, &auth, &[id], &body).await? == 0 {
+        return Err(ApiError::not_found("Asset"));
+    }
+    // The owner sees what they changed, also when they just moved it to the locked folder.
+    let just_locked = body.visibility == Some(Visibility::Locked);
+    let unlocked = auth.unlocked() || just_locked;
+    asset_response(&ctx, &Viewer::User(auth), id, unlocked).await.map(Json)
 }
 
 #[derive(Debug, Deserialize)]
@@ -284,6 +319,10 @@ struct UpdateMany {
 async fn require_owned(ctx: &ApiContext, auth: &Auth, ids: &[Uuid]) -> ApiResult<()> {
     let foreign = assets::not_owned(&ctx.db, auth.user.id, ids).await?;
     if foreign.is_empty() {
+        // The locked folder's assets change only while the PIN code has it open.
+        if !auth.unlocked() && !assets::locked_among(&ctx.db, auth.user.id, ids).await?.is_empty() {
+            return Err(ApiError::bad_request("Nothing was changed: some of the assets are in the locked folder"));
+        }
         return Ok(());
     }
     let listed: Vec<String> = foreign.iter().take(5).map(Uuid::to_string).collect();

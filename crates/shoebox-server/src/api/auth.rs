@@ -142,7 +142,7 @@ fn device_type(user_agent: &str) -> &'static str {
 
 /// Ends the calling session. API keys have no session to end.
 async fn logout(State(ctx): State<ApiContext>, auth: Auth) -> ApiResult<Response> {
-    if let Credential::Session { id } = auth.credential {
+    if let Credential::Session { id, .. } = auth.credential {
         shoebox_db::sessions::delete(&ctx.db, id).await?;
     }
     let mut response = Json(json!({ "successful": true, "redirectUri": "/auth/login" })).into_response();

@@ -159,7 +159,12 @@ async fn visible_items(ctx: &ApiContext, viewer: &Viewer, ids: &[Uuid]) -> ApiRe
     let mut unique = ids.to_vec();
     let mut seen = std::collections::HashSet::new();
     unique.retain(|id| seen.insert(*id));
-    let mut items = downloads::items(&ctx.db, viewer.user_id(), DownloadScope::Assets(&unique)).await?;
+    let mut items = downloads::items(
+        &ctx.db,
+        viewer.user_id(),
+        DownloadScope::Assets { ids: &unique, unlocked: viewer.unlocked() },
+    )
+    .await?;
     if let Viewer::Link(link) = viewer {
         let album: std::collections::HashSet<Uuid> =
             downloads::items(&ctx.db, link.owner_id, DownloadScope::Album(link.album_id))

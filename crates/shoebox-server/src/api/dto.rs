@@ -120,6 +120,10 @@ pub struct AssetResponse {
     /// `TagResponseDto[]`: only on single-asset reads, the caller's own tags.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<serde_json::Value>>,
+    /// `AssetStackResponseDto` (`{id, primaryAssetId, assetCount}`): only on single-asset reads
+    /// of a stacked asset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stack: Option<serde_json::Value>,
 }
 
 impl From<&Asset> for AssetResponse {
@@ -155,6 +159,7 @@ impl From<&Asset> for AssetResponse {
             exif_info: None,
             people: None,
             tags: None,
+            stack: None,
         }
     }
 }

@@ -33,7 +33,9 @@ async fn original(
 ) -> ApiResult<Response> {
     viewer.require_asset(&ctx, id).await?;
     viewer.require_download()?;
-    let asset = assets::get(&ctx.db, viewer.user_id(), id).await?.ok_or_else(|| ApiError::not_found("Asset"))?;
+    let asset = assets::get(&ctx.db, viewer.user_id(), viewer.unlocked(), id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("Asset"))?;
     let file = StoredFile {
         key: &asset.original_path,
         content_type: &asset.original_mime_type,
@@ -67,7 +69,7 @@ async fn thumbnail(
             return Err(ApiError::bad_request(format!("size must be thumbnail, preview or fullsize, not {other:?}")));
         }
     };
-    let (key, written_at) = assets::file_path(&ctx.db, viewer.user_id(), id, kind)
+    let (key, written_at) = assets::file_path(&ctx.db, viewer.user_id(), viewer.unlocked(), id, kind)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("Asset {} not found or not generated yet", kind.as_str())))?;
     let content_type = if key.ends_with(".webp") { "image/webp" } else { "image/jpeg" };
@@ -90,11 +92,14 @@ async fn playback(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     viewer.require_asset(&ctx, id).await?;
-    let asset = assets::get(&ctx.db, viewer.user_id(), id).await?.ok_or_else(|| ApiError::not_found("Asset"))?;
+    let asset = assets::get(&ctx.db, viewer.user_id(), viewer.unlocked(), id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("Asset"))?;
     if asset.kind() != AssetType::Video {
         return Err(ApiError::bad_request("This asset is not a video"));
     }
-    let encoded = assets::file_path(&ctx.db, viewer.user_id(), id, AssetFileKind::EncodedVideo).await?;
+    let encoded =
+        assets::file_path(&ctx.db, viewer.user_id(), viewer.unlocked(), id, AssetFileKind::EncodedVideo).await?;
     let (key, content_type, etag) = match &encoded {
         Some((key, written_at)) => {
             (key.as_str(), "video/mp4", format!("{id}-playback-{}", written_at.timestamp_millis()))

@@ -1,84 +1,109 @@
-//! `/api/memories`: "on this day" memories in Immich's shape — for the day asked about, one
-//! memory per earlier year with photos taken on that month and day.
-//!
-//! Shoebox computes them when asked instead of storing them (Immich makes them in a nightly
-//! job), so they cannot be saved, edited or deleted; their ids are stable for an owner and day.
+//! `/api/memories`: stored memories in Immich's shapes. "On this day" memories for a day are
+//! made the first time that day is asked about (Immich makes them in a nightly job), one per
+//! earlier year with photos; then they can be saved, marked seen, edited or deleted like any
+//! memory, and the mobile app syncs them.
 
 use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use axum::http::StatusCode;
+use axum::routing::{get, put};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
-use shoebox_db::memories::{self, OnThisDay};
+use shoebox_db::memories::{self, AssetOutcome, MemoryOrder, MemorySearch, MemoryUpdate, MemoryWithAssets, NewMemory};
 use uuid::Uuid;
 
 use crate::api::dto::{AssetResponse, iso};
 use crate::auth::Auth;
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Json, Query};
+use crate::extract::{Json, Path, Query};
 
 pub fn router() -> Router<ApiContext> {
-    Router::new().route("/memories", get(list)).route("/memories/statistics", get(statistics))
+    Router::new()
+        .route("/memories", get(list).post(create))
+        .route("/memories/statistics", get(statistics))
+        .route("/memories/{id}", get(read).put(update).delete(remove))
+        .route("/memories/{id}/assets", put(add_assets).delete(remove_assets))
 }
 
-/// `GET /memories` query, as Immich's clients send it.
+/// `GET /memories` query (`MemorySearchDto`).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct MemoryQuery {
-    /// The day to remember (a date, or a date-time whose date counts); today (UTC) by default.
+    /// The day to remember (a date, or a date-time whose date counts).
     #[serde(rename = "for")]
     for_day: Option<String>,
     is_saved: Option<bool>,
     is_trashed: Option<bool>,
     #[serde(rename = "type")]
     memory_type: Option<String>,
-    size: Option<usize>,
+    size: Option<i64>,
+    order: Option<String>,
+}
+
+/// A date, or a date-time whose date (as written, where the client is) counts.
+fn parse_day(text: &str) -> ApiResult<NaiveDate> {
+    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(date);
+    }
+    DateTime::parse_from_rfc3339(text)
+        .map(|time| time.date_naive())
+        .map_err(|_| ApiError::bad_request(format!("for must be a date like 2024-05-01, not {text:?}")))
+}
+
+fn check_type(memory_type: &str) -> ApiResult<()> {
+    if memory_type == "on_this_day" {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request(format!("type must be on_this_day, not {memory_type:?}")))
+    }
 }
 
 impl MemoryQuery {
-    fn day(&self) -> ApiResult<NaiveDate> {
-        let Some(text) = self.for_day.as_deref() else { return Ok(Utc::now().date_naive()) };
-        if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            return Ok(date);
-        }
-        // A date-time names the day where the client is, which is the date as written.
-        DateTime::parse_from_rfc3339(text)
-            .map(|time| time.date_naive())
-            .map_err(|_| ApiError::bad_request(format!("for must be a date like 2024-05-01, not {text:?}")))
+    fn day(&self) -> ApiResult<Option<NaiveDate>> {
+        self.for_day.as_deref().map(parse_day).transpose()
     }
 
-    /// Whether the filters rule out every computed memory (they are never saved or trashed).
-    fn excludes_all(&self) -> ApiResult<bool> {
-        match self.memory_type.as_deref() {
-            None | Some("on_this_day") => {}
-            Some(other) => return Err(ApiError::bad_request(format!("type must be on_this_day, not {other:?}"))),
+    fn search(&self) -> ApiResult<MemorySearch> {
+        if let Some(memory_type) = &self.memory_type {
+            check_type(memory_type)?;
         }
-        Ok(self.is_saved == Some(true) || self.is_trashed == Some(true) || self.size == Some(0))
+        if self.size.is_some_and(|size| size < 1) {
+            return Err(ApiError::bad_request("size must be at least 1"));
+        }
+        let order = match self.order.as_deref() {
+            None | Some("desc") => MemoryOrder::Descending,
+            Some("asc") => MemoryOrder::Ascending,
+            Some("random") => MemoryOrder::Random,
+            Some(other) => {
+                return Err(ApiError::bad_request(format!("order must be asc, desc or random, not {other:?}")));
+            }
+        };
+        Ok(MemorySearch {
+            memory_type: self.memory_type.clone(),
+            at: self.day()?.map(|day| day.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc()),
+            is_trashed: self.is_trashed.unwrap_or(false),
+            is_saved: self.is_saved,
+            size: self.size,
+            order,
+        })
     }
 }
 
-async fn find(ctx: &ApiContext, auth: &Auth, query: &MemoryQuery) -> ApiResult<(NaiveDate, Vec<OnThisDay>)> {
-    let day = query.day()?;
-    if query.excludes_all()? {
-        return Ok((day, Vec::new()));
-    }
-    let mut found = memories::on_this_day(&ctx.db, auth.user.id, day.month(), day.day(), day.year()).await?;
-    if let Some(size) = query.size {
-        found.truncate(size);
-    }
-    Ok((day, found))
+/// Checks the query, then makes the day's "on this day" memories if they were never made:
+/// the day asked about, or today (UTC).
+async fn prepare(ctx: &ApiContext, auth: &Auth, query: &MemoryQuery) -> ApiResult<MemorySearch> {
+    let search = query.search()?;
+    let day = query.day()?.unwrap_or_else(|| Utc::now().date_naive());
+    memories::generate_on_this_day(&ctx.db, auth.user.id, day).await?;
+    Ok(search)
 }
 
-async fn list(
-    State(ctx): State<ApiContext>,
-    auth: Auth,
-    Query(query): Query<MemoryQuery>,
-) -> ApiResult<Json<Vec<Value>>> {
-    let (day, found) = find(&ctx, &auth, &query).await?;
-    Ok(Json(found.iter().map(|memory| memory_json(auth.user.id, day, memory)).collect()))
+async fn list(State(ctx): State<ApiContext>, auth: Auth, Query(query): Query<MemoryQuery>) -> ApiResult<Json<Value>> {
+    let search = prepare(&ctx, &auth, &query).await?;
+    let found = memories::search(&ctx.db, auth.user.id, &search).await?;
+    Ok(Json(Value::Array(found.iter().map(memory_json).collect())))
 }
 
 async fn statistics(
@@ -86,38 +111,181 @@ async fn statistics(
     auth: Auth,
     Query(query): Query<MemoryQuery>,
 ) -> ApiResult<Json<Value>> {
-    let (_, found) = find(&ctx, &auth, &query).await?;
-    Ok(Json(json!({ "total": found.len() })))
+    let search = prepare(&ctx, &auth, &query).await?;
+    Ok(Json(json!({ "total": memories::count(&ctx.db, auth.user.id, &search).await? })))
 }
 
-/// `MemoryResponseDto` for one earlier year.
-fn memory_json(owner: Uuid, day: NaiveDate, memory: &OnThisDay) -> Value {
-    let start_of_today = day.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc();
-    let end_of_today = start_of_today + chrono::Duration::days(1) - chrono::Duration::milliseconds(1);
-    // 29 February remembered in a year without one falls on the 28th.
-    let memory_day = day.with_year(memory.year).or_else(|| NaiveDate::from_ymd_opt(memory.year, day.month(), 28));
-    let memory_at = memory_day.and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc()).unwrap_or(start_of_today);
-    json!({
-        "id": memory_id(owner, day, memory.year),
-        "ownerId": owner,
-        "type": "on_this_day",
-        "data": { "year": memory.year },
-        "memoryAt": iso(memory_at),
-        "showAt": iso(start_of_today),
-        "hideAt": iso(end_of_today),
-        "createdAt": iso(start_of_today),
-        "updatedAt": iso(start_of_today),
-        "isSaved": false,
-        "assets": memory.assets.iter().map(AssetResponse::from).collect::<Vec<_>>(),
-    })
+/// `MemoryResponseDto`.
+fn memory_json(found: &MemoryWithAssets) -> Value {
+    let memory = &found.memory;
+    let mut body = json!({
+        "id": memory.id,
+        "ownerId": memory.owner_id,
+        "type": memory.memory_type,
+        "data": memory.data,
+        "memoryAt": iso(memory.memory_at),
+        "createdAt": iso(memory.created_at),
+        "updatedAt": iso(memory.updated_at),
+        "isSaved": memory.is_saved,
+        "assets": found.assets.iter().map(AssetResponse::from).collect::<Vec<_>>(),
+    });
+    for (name, value) in [
+        ("seenAt", memory.seen_at),
+        ("showAt", memory.show_at),
+        ("hideAt", memory.hide_at),
+        ("deletedAt", memory.deleted_at),
+    ] {
+        if let Some(value) = value {
+            body[name] = json!(iso(value));
+        }
+    }
+    body
 }
 
-/// The same id for the same owner, day and year, shaped as the random (version 4) UUIDs
-/// Immich's clients expect.
-fn memory_id(owner: Uuid, day: NaiveDate, year: i32) -> Uuid {
-    let digest = Sha256::new().chain_update(owner.as_bytes()).chain_update(format!("{day}/{year}")).finalize();
-    let bytes: [u8; 16] = digest[..16].try_into().expect("a SHA-256 digest has 32 bytes");
-    uuid::Builder::from_random_bytes(bytes).into_uuid()
+fn no_access(permission: &str) -> ApiError {
+    ApiError::bad_request(format!("Not found or no {permission} access"))
+}
+
+async fn read(State(ctx): State<ApiContext>, auth: Auth, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
+    let found = memories::get(&ctx.db, auth.user.id, id).await?.ok_or_else(|| no_access("memory.read"))?;
+    Ok(Json(memory_json(&found)))
+}
+
+fn parse_time(field: &str, text: &str) -> ApiResult<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|time| time.with_timezone(&Utc))
+        .map_err(|_| ApiError::bad_request(format!("{field} must be a date-time like 2024-05-01T00:00:00Z")))
+}
+
+fn parse_optional_time(field: &str, text: &Option<String>) -> ApiResult<Option<DateTime<Utc>>> {
+    text.as_deref().map(|text| parse_time(field, text)).transpose()
+}
+
+/// `MemoryCreateDto`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CreateBody {
+    #[serde(rename = "type")]
+    memory_type: String,
+    data: OnThisDayData,
+    memory_at: String,
+    #[serde(default)]
+    asset_ids: Vec<Uuid>,
+    #[serde(default)]
+    is_saved: bool,
+    seen_at: Option<String>,
+    show_at: Option<String>,
+    hide_at: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct OnThisDayData {
+    year: i32,
+}
+
+async fn create(
+    State(ctx): State<ApiContext>,
+    auth: Auth,
+    Json(body): Json<CreateBody>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    check_type(&body.memory_type)?;
+    if !(1000..=9999).contains(&body.data.year) {
+        return Err(ApiError::bad_request("data.year must be from 1000 to 9999"));
+    }
+    let new = NewMemory {
+        memory_type: body.memory_type,
+        data: json!({ "year": body.data.year }),
+        memory_at: parse_time("memoryAt", &body.memory_at)?,
+        is_saved: body.is_saved,
+        seen_at: parse_optional_time("seenAt", &body.seen_at)?,
+        show_at: parse_optional_time("showAt", &body.show_at)?,
+        hide_at: parse_optional_time("hideAt", &body.hide_at)?,
+    };
+    // As in Immich, assets the caller may not share are left out rather than refused.
+    let allowed = memories::shareable_assets(&ctx.db, auth.user.id, &body.asset_ids).await?;
+    let id = memories::create(&ctx.db, auth.user.id, &new, &allowed).await?;
+    let found = memories::get(&ctx.db, auth.user.id, id).await?.ok_or_else(|| ApiError::not_found("Memory"))?;
+    Ok((StatusCode::CREATED, Json(memory_json(&found))))
+}
+
+/// `MemoryUpdateDto`: at least one field.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UpdateBody {
+    is_saved: Option<bool>,
+    seen_at: Option<String>,
+    memory_at: Option<String>,
+}
+
+async fn update(
+    State(ctx): State<ApiContext>,
+    auth: Auth,
+    Path(id): Path<Uuid>,
+    Json(body): Json<UpdateBody>,
+) -> ApiResult<Json<Value>> {
+    let update = MemoryUpdate {
+        is_saved: body.is_saved,
+        seen_at: parse_optional_time("seenAt", &body.seen_at)?,
+        memory_at: parse_optional_time("memoryAt", &body.memory_at)?,
+    };
+    if update.is_saved.is_none() && update.seen_at.is_none() && update.memory_at.is_none() {
+        return Err(ApiError::bad_request("Give at least one of isSaved, seenAt and memoryAt"));
+    }
+    if !memories::update(&ctx.db, auth.user.id, id, &update).await? {
+        return Err(no_access("memory.update"));
+    }
+    read(State(ctx), auth, Path(id)).await
+}
+
+async fn remove(State(ctx): State<ApiContext>, auth: Auth, Path(id): Path<Uuid>) -> ApiResult<StatusCode> {
+    if !memories::delete(&ctx.db, auth.user.id, id).await? {
+        return Err(no_access("memory.delete"));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize)]
+struct BulkIds {
+    ids: Vec<Uuid>,
+}
+
+/// `BulkIdResponseDto[]`, one per id in order.
+fn bulk_json(ids: &[Uuid], outcomes: &[AssetOutcome]) -> Value {
+    Value::Array(
+        ids.iter()
+            .zip(outcomes)
+            .map(|(id, outcome)| match outcome {
+                AssetOutcome::Done => json!({ "id": id, "success": true }),
+                AssetOutcome::Duplicate => json!({ "id": id, "success": false, "error": "duplicate" }),
+                AssetOutcome::NotFound => json!({ "id": id, "success": false, "error": "not_found" }),
+            })
+            .collect(),
+    )
+}
+
+async fn add_assets(
+    State(ctx): State<ApiContext>,
+    auth: Auth,
+    Path(id): Path<Uuid>,
+    Json(body): Json<BulkIds>,
+) -> ApiResult<Json<Value>> {
+    let allowed = memories::shareable_assets(&ctx.db, auth.user.id, &body.ids).await?;
+    let outcomes = memories::add_assets(&ctx.db, auth.user.id, id, &body.ids, &allowed)
+        .await?
+        .ok_or_else(|| no_access("memory.read"))?;
+    Ok(Json(bulk_json(&body.ids, &outcomes)))
+}
+
+async fn remove_assets(
+    State(ctx): State<ApiContext>,
+    auth: Auth,
+    Path(id): Path<Uuid>,
+    Json(body): Json<BulkIds>,
+) -> ApiResult<Json<Value>> {
+    let outcomes = memories::remove_assets(&ctx.db, auth.user.id, id, &body.ids)
+        .await?
+        .ok_or_else(|| no_access("memory.update"))?;
+    Ok(Json(bulk_json(&body.ids, &outcomes)))
 }
 
 #[cfg(test)]
@@ -125,28 +293,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn memory_ids_are_stable_and_distinct() {
-        let owner = Uuid::new_v4();
-        let day = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
-        let id = memory_id(owner, day, 2020);
-        assert_eq!(id, memory_id(owner, day, 2020));
-        assert_eq!(id.get_version_num(), 4);
-        assert_ne!(id, memory_id(owner, day, 2021));
-        assert_ne!(id, memory_id(Uuid::new_v4(), day, 2020));
-    }
-
-    #[test]
     fn the_day_comes_from_a_date_or_a_date_time_as_written() {
-        let query = |text: &str| MemoryQuery {
-            for_day: Some(text.into()),
-            is_saved: None,
-            is_trashed: None,
-            memory_type: None,
-            size: None,
-        };
         let expected = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
-        assert_eq!(query("2026-11-25").day().unwrap(), expected);
-        assert_eq!(query("2026-11-25T23:30:00-05:00").day().unwrap(), expected);
-        assert!(query("November").day().is_err());
+        assert_eq!(parse_day("2026-11-25").unwrap(), expected);
+        assert_eq!(parse_day("2026-11-25T23:30:00-05:00").unwrap(), expected);
+        assert!(parse_day("November").is_err());
     }
 }

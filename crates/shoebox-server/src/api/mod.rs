@@ -16,10 +16,12 @@ pub mod media;
 pub mod memories;
 pub mod partners;
 pub mod people;
+pub mod pin_code;
 pub mod preferences;
 pub mod search;
 pub mod server;
 pub mod shared_links;
+pub mod stacks;
 pub mod sync;
 pub mod tags;
 pub mod timeline;
@@ -56,6 +58,7 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
     let json_api = Router::new()
         .merge(server::router())
         .merge(auth::router())
+        .merge(pin_code::router())
         .merge(users::router())
         .merge(preferences::router())
         .merge(albums::router())
@@ -74,6 +77,7 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
         .merge(faces::router())
         .merge(duplicates::router())
         .merge(shared_links::router())
+        .merge(stacks::router())
         .merge(download::info_router())
         .layer(middleware::from_fn_with_state(ctx.clone(), guard::authorize))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))

@@ -150,9 +150,15 @@ fn search_response(page: SearchPage, paging: Paging) -> Value {
     })
 }
 
+/// Searching the locked folder needs a session the PIN code unlocked.
+fn require_unlocked_for(auth: &Auth, filter: &search::SearchFilter) -> ApiResult<()> {
+    if filter.visibility == Some(Visibility::Locked) { auth.require_unlocked() } else { Ok(()) }
+}
+
 async fn smart(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<SearchBody>) -> ApiResult<Json<Value>> {
     let paging = body.paging(100)?;
     let filter = body.filter()?;
+    require_unlocked_for(&auth, &filter)?;
     let by_text = body.query.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let embedding: Vec<f32> = match (by_text, body.query_asset_id) {
         (Some(query), _) => ctx.text_encoder.encode(query).await?.to_vec(),
@@ -188,6 +194,7 @@ async fn metadata(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<Se
         Some(other) => return Err(ApiError::bad_request(format!("order must be asc or desc, not {other:?}"))),
     };
     let filter = body.filter()?;
+    require_unlocked_for(&auth, &filter)?;
     let page = search::metadata(&ctx.db, auth.user.id, &filter, ascending, paging).await?;
     Ok(Json(search_response(page, paging)))
 }

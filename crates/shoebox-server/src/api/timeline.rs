@@ -35,6 +35,8 @@ struct TimelineQuery {
     /// A partner's timeline.
     user_id: Option<Uuid>,
     with_partners: Option<bool>,
+    /// Of each stack only its primary asset, with the stack's id and size.
+    with_stacked: Option<bool>,
     order: Option<String>,
     time_bucket: Option<String>,
 }
@@ -43,6 +45,14 @@ impl TimelineQuery {
     /// The filter for this viewer: a shared link's holder sees its album's photos and nothing else.
     fn filter_for(&self, viewer: &Viewer) -> ApiResult<TimelineFilter> {
         let mut filter = self.filter()?;
+        if filter.visibility == Some(Visibility::Locked) {
+            if let Viewer::User(auth) = viewer {
+                auth.require_unlocked()?;
+                if filter.user_id.is_some_and(|other| other != auth.user.id) || filter.album_id.is_some() {
+                    return Err(ApiError::bad_request("You may not access another user's locked timeline"));
+                }
+            }
+        }
         if let Viewer::Link(link) = viewer {
             filter.album_id = Some(link.album_id);
             filter.user_id = None;
@@ -80,6 +90,7 @@ impl TimelineQuery {
             user_id: self.user_id,
             with_partners: self.with_partners.unwrap_or(false),
             ascending,
+            with_stacked: self.with_stacked.unwrap_or(false),
         })
     }
 }
@@ -111,7 +122,7 @@ async fn bucket(
     let rows = assets::time_bucket_assets(&ctx.db, viewer.user_id(), month, &query.filter_for(&viewer)?).await?;
 
     let column = |f: &dyn Fn(&assets::TimelineAsset) -> Value| Value::Array(rows.iter().map(f).collect());
-    Ok(Json(json!({
+    let mut body = json!({
         "id": column(&|a| json!(a.id)),
         "ownerId": column(&|a| json!(a.owner_id)),
         "isImage": column(&|a| json!(a.asset_type == "IMAGE")),
@@ -136,7 +147,15 @@ async fn bucket(
         "country": column(&|a| json!(a.country)),
         "latitude": column(&|a| json!(a.latitude)),
         "longitude": column(&|a| json!(a.longitude)),
-    })))
+    });
+    if query.with_stacked == Some(true) {
+        // Immich's `[stackId, assetCount]` pairs, as strings; null for an asset on its own.
+        body["stack"] = column(&|a| match (a.stack_id, a.stack_count) {
+            (Some(id), Some(count)) => json!([id.to_string(), count.to_string()]),
+            _ => Value::Null,
+        });
+    }
+    Ok(Json(body))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 pub mod guard;
 pub mod limiter;
+pub mod locked_folder;
 pub mod password;
 pub mod permissions;
 pub mod redact;
@@ -31,8 +32,15 @@ pub struct Auth {
 
 #[derive(Debug, Clone)]
 pub enum Credential {
-    Session { id: Uuid },
-    ApiKey { id: Uuid, permissions: Vec<String> },
+    /// `unlocked`: the PIN code opened the locked folder for this session and has not expired.
+    Session {
+        id: Uuid,
+        unlocked: bool,
+    },
+    ApiKey {
+        id: Uuid,
+        permissions: Vec<String>,
+    },
 }
 
 impl Auth {
@@ -52,9 +60,19 @@ impl Auth {
     /// The session making the request; `None` for an API key.
     pub fn session_id(&self) -> Option<Uuid> {
         match self.credential {
-            Credential::Session { id } => Some(id),
+            Credential::Session { id, .. } => Some(id),
             Credential::ApiKey { .. } => None,
         }
+    }
+
+    /// Whether locked-folder assets show: only to a session the PIN code unlocked.
+    pub fn unlocked(&self) -> bool {
+        matches!(self.credential, Credential::Session { unlocked: true, .. })
+    }
+
+    /// Refuses what only an unlocked session may see (Immich's "elevated permission").
+    pub fn require_unlocked(&self) -> Result<(), ApiError> {
+        if self.unlocked() { Ok(()) } else { Err(ApiError::Unauthorized("Elevated permission is required".into())) }
     }
 
     pub fn require_admin(&self) -> Result<(), ApiError> {
@@ -103,7 +121,8 @@ pub async fn authenticate(ctx: &ApiContext, headers: &HeaderMap) -> Result<Auth,
             let (session, user) = shoebox_db::sessions::find_by_token_hash(&ctx.db, &token::hash(secret))
                 .await?
                 .ok_or_else(|| ApiError::Unauthorized("Invalid user token".into()))?;
-            Ok(Auth { user, credential: Credential::Session { id: session.id } })
+            let unlocked = locked_folder::still_unlocked(ctx, &session).await?;
+            Ok(Auth { user, credential: Credential::Session { id: session.id, unlocked } })
         }
     }
 }

@@ -28,6 +28,22 @@ impl Viewer {
         }
     }
 
+    /// Whether the owner's locked-folder assets show: to their unlocked session, never to a link.
+    pub fn unlocked(&self) -> bool {
+        match self {
+            Self::User(auth) => auth.unlocked(),
+            Self::Link(_) => false,
+        }
+    }
+
+    /// A signed-in user needs the permission; a link's holder has read permissions by holding it.
+    pub fn require(&self, permission: &str) -> ApiResult<()> {
+        match self {
+            Self::User(auth) => auth.require(permission),
+            Self::Link(_) => Ok(()),
+        }
+    }
+
     /// Refuses an asset a link does not show (a signed-in user's access is checked by queries).
     pub async fn require_asset(&self, ctx: &ApiContext, asset: Uuid) -> ApiResult<()> {
         match self {

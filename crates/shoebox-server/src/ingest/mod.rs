@@ -8,4 +8,4 @@ mod store;
 
 pub use fields::UploadFields;
 pub use receive::{Received, receive};
-pub use store::{Stored, store};
+pub use store::{Stored, require_live_photo_video, store};

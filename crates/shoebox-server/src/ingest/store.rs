@@ -6,7 +6,7 @@
 use shoebox_core::domain::AssetFileKind;
 use shoebox_core::jobs::{AssetJob, Queue};
 use shoebox_core::storage::original_key;
-use shoebox_db::assets::{self, InsertOutcome, NewAsset};
+use shoebox_db::assets::{self, InsertOutcome, LiveVideoCheck, NewAsset};
 use shoebox_db::users::User;
 use uuid::Uuid;
 
@@ -22,6 +22,9 @@ pub enum Stored {
 }
 
 pub async fn store(ctx: &ApiContext, owner: &User, received: Received, fields: UploadFields) -> ApiResult<Stored> {
+    if let Some(video) = fields.live_photo_video_id {
+        require_live_photo_video(ctx, owner.id, video).await?;
+    }
     let asset_id = Uuid::new_v4();
     let key = original_key(owner.id, asset_id, received.format.extension);
     let new = NewAsset {
@@ -85,6 +88,16 @@ pub async fn store(ctx: &ApiContext, owner: &User, received: Received, fields: U
         tracing::warn!(%asset_id, error = %err, "could not queue metadata extraction");
     }
     Ok(Stored::Created(asset_id))
+}
+
+/// Refuses a `livePhotoVideoId` that is not one of the owner's videos; hides the video, which
+/// the still now stands for in the timeline (the app uploads it hidden already).
+pub async fn require_live_photo_video(ctx: &ApiContext, owner: Uuid, video: Uuid) -> ApiResult<()> {
+    match assets::prepare_live_photo_video(&ctx.db, owner, video).await? {
+        LiveVideoCheck::Linkable => Ok(()),
+        LiveVideoCheck::NotFound => Err(ApiError::bad_request("Live photo video not found")),
+        LiveVideoCheck::NotAVideo => Err(ApiError::bad_request("Live photo video must be a video")),
+    }
 }
 
 /// The name the user knows the file by: the form's `filename`, else the file part's name,

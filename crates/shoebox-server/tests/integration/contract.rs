@@ -181,6 +181,46 @@ async fn immich_clients_endpoints_match_the_openapi_document() {
     call!(DELETE, "/shared-links/{id}", format!("/shared-links/{link_id}"));
     call!(DELETE, "/albums/{id}/assets", format!("/albums/{album}/assets"), Some(json!({ "ids": [asset] })));
 
+    // Stored memories: read, saved, their assets changed, one made by hand and deleted.
+    let memory = memories[0]["id"].as_str().unwrap_or_default().to_owned();
+    call!(GET, "/memories/{id}", format!("/memories/{memory}"));
+    call!(PUT, "/memories/{id}", format!("/memories/{memory}"), Some(json!({ "isSaved": true })));
+    call!(DELETE, "/memories/{id}/assets", format!("/memories/{memory}/assets"), Some(json!({ "ids": [asset] })));
+    call!(PUT, "/memories/{id}/assets", format!("/memories/{memory}/assets"), Some(json!({ "ids": [asset] })));
+    let made = json!({
+        "type": "on_this_day", "data": { "year": 2020 }, "memoryAt": "2020-05-01T00:00:00.000Z", "assetIds": [asset],
+    });
+    let made = call!(POST, "/memories", "/memories", Some(made));
+    call!(DELETE, "/memories/{id}", format!("/memories/{}", made["id"].as_str().unwrap_or_default()));
+
+    // The locked folder: status, PIN code, unlocking and locking the session.
+    call!(GET, "/auth/status", "/auth/status");
+    call!(POST, "/auth/pin-code", "/auth/pin-code", Some(json!({ "pinCode": "123456" })));
+    call!(POST, "/auth/session/unlock", "/auth/session/unlock", Some(json!({ "pinCode": "123456" })));
+    let status = call!(GET, "/auth/status", "/auth/status");
+    assert_eq!(status["isElevated"], true, "{status}");
+    call!(GET, "/timeline/buckets", "/timeline/buckets?visibility=locked");
+    call!(POST, "/auth/session/lock", "/auth/session/lock");
+    let change = json!({ "pinCode": "123456", "newPinCode": "654321" });
+    call!(PUT, "/auth/pin-code", "/auth/pin-code", Some(change));
+    call!(DELETE, "/auth/pin-code", "/auth/pin-code", Some(json!({ "pinCode": "654321" })));
+
+    // Stacks, and the stacked timeline.
+    let second = server.upload_new(&token, "second.jpg", jpeg(77), "2024-05-01T08:00:00.000Z").await;
+    let stack = call!(POST, "/stacks", "/stacks", Some(json!({ "assetIds": [asset, second] })));
+    let stack = stack["id"].as_str().unwrap_or_default().to_owned();
+    call!(GET, "/stacks", "/stacks");
+    call!(GET, "/stacks/{id}", format!("/stacks/{stack}"));
+    call!(PUT, "/stacks/{id}", format!("/stacks/{stack}"), Some(json!({ "primaryAssetId": second })));
+    let stacked = call!(GET, "/timeline/bucket", "/timeline/bucket?timeBucket=2024-05-01&withStacked=true");
+    assert_eq!(stacked["stack"], json!([[stack, "2"]]), "{stacked}");
+    let member = call!(GET, "/assets/{id}", format!("/assets/{asset}"));
+    assert_eq!(member["stack"]["assetCount"], 2, "{member}");
+    call!(DELETE, "/stacks/{id}/assets/{assetId}", format!("/stacks/{stack}/assets/{asset}"));
+    call!(DELETE, "/stacks/{id}", format!("/stacks/{stack}"));
+    let again = call!(POST, "/stacks", "/stacks", Some(json!({ "assetIds": [asset, second] })));
+    call!(DELETE, "/stacks", "/stacks", Some(json!({ "ids": [again["id"]] })));
+
     // Sync: each line's data must match the spec's schema for its type.
     let response = server
         .http

@@ -84,7 +84,8 @@ pub async fn run(pipeline: &Pipeline, queue: Queue, asset_id: Uuid) -> Result<()
 
 /// The asset's preview (made by the thumbnail step), decoded: the image the ML steps look at.
 async fn preview_image(pipeline: &Pipeline, asset: &shoebox_db::assets::Asset) -> Result<image::RgbImage, StepError> {
-    let preview = shoebox_db::assets::file_path(&pipeline.db, asset.owner_id, asset.id, AssetFileKind::Preview).await?;
+    let preview =
+        shoebox_db::assets::file_path(&pipeline.db, asset.owner_id, true, asset.id, AssetFileKind::Preview).await?;
     let Some((key, _)) = preview else {
         return Err(StepError::Permanent("the asset has no preview yet (thumbnail step not done)".into()));
     };

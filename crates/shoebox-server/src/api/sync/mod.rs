@@ -50,7 +50,7 @@ pub fn router() -> Router<ApiContext> {
 /// Sync state belongs to a login session, so API keys cannot sync.
 fn session_of(auth: &Auth) -> ApiResult<Uuid> {
     match auth.credential {
-        Credential::Session { id } => Ok(id),
+        Credential::Session { id, .. } => Ok(id),
         Credential::ApiKey { .. } => Err(ApiError::Forbidden("Sync endpoints cannot be used with API keys".into())),
     }
 }
