@@ -7,7 +7,6 @@ pub mod auth;
 pub mod download;
 pub mod dto;
 pub mod duplicates;
-pub mod events;
 pub mod faces;
 pub mod jobs;
 pub mod map;
@@ -67,7 +66,6 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
         .merge(assets::upload_router(ctx.config.max_upload_bytes))
         .merge(media::router())
         .merge(download::archive_router())
-        .merge(events::router())
         .merge(sync::router());
     json_api.merge(streaming).fallback(not_found).method_not_allowed_fallback(method_not_allowed)
 }

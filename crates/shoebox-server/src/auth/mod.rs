@@ -78,25 +78,31 @@ fn presented(headers: &HeaderMap) -> Option<Presented<'_>> {
         .map(|(_, token)| Presented::SessionToken(token))
 }
 
+/// Resolves the credentials in `headers` to a caller, the same way for HTTP requests and for
+/// socket.io connections.
+pub async fn authenticate(headers: &HeaderMap, ctx: &ApiContext) -> Result<Auth, ApiError> {
+    let unauthorized = || ApiError::Unauthorized("Authentication required".into());
+    match presented(headers).ok_or_else(unauthorized)? {
+        Presented::ApiKey(secret) => {
+            let (key, user) = shoebox_db::api_keys::find_by_hash(&ctx.db, &token::hash(secret))
+                .await?
+                .ok_or_else(|| ApiError::Unauthorized("Invalid API key".into()))?;
+            Ok(Auth { user, credential: Credential::ApiKey { id: key.id, permissions: key.permissions } })
+        }
+        Presented::SessionToken(secret) => {
+            let (session, user) = shoebox_db::sessions::find_by_token_hash(&ctx.db, &token::hash(secret))
+                .await?
+                .ok_or_else(|| ApiError::Unauthorized("Invalid user token".into()))?;
+            Ok(Auth { user, credential: Credential::Session { id: session.id } })
+        }
+    }
+}
+
 impl FromRequestParts<ApiContext> for Auth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, ctx: &ApiContext) -> Result<Self, Self::Rejection> {
-        let unauthorized = || ApiError::Unauthorized("Authentication required".into());
-        match presented(&parts.headers).ok_or_else(unauthorized)? {
-            Presented::ApiKey(secret) => {
-                let (key, user) = shoebox_db::api_keys::find_by_hash(&ctx.db, &token::hash(secret))
-                    .await?
-                    .ok_or_else(|| ApiError::Unauthorized("Invalid API key".into()))?;
-                Ok(Auth { user, credential: Credential::ApiKey { id: key.id, permissions: key.permissions } })
-            }
-            Presented::SessionToken(secret) => {
-                let (session, user) = shoebox_db::sessions::find_by_token_hash(&ctx.db, &token::hash(secret))
-                    .await?
-                    .ok_or_else(|| ApiError::Unauthorized("Invalid user token".into()))?;
-                Ok(Auth { user, credential: Credential::Session { id: session.id } })
-            }
-        }
+        authenticate(&parts.headers, ctx).await
     }
 }
 
