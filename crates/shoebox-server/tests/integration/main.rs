@@ -11,6 +11,7 @@ mod contract;
 mod download;
 mod edit_metadata;
 mod immich_cli;
+mod live;
 mod memories;
 mod ml_api;
 mod ml_contract;
