@@ -134,6 +134,26 @@ shoebox_fetch_wheels() {
   export SHOEBOX_PG_BIN
 }
 
+# A real socket.io client for the live-event tests: python-socketio (with websocket-client for
+# its WebSocket transport) in a venv of its own. Exports SHOEBOX_TEST_SOCKETIO_PYTHON.
+SHOEBOX_SOCKETIO_CLIENT_VERSION=5.18.1
+SHOEBOX_WEBSOCKET_CLIENT_VERSION=1.9.2
+shoebox_fetch_socketio_client() {
+  local python=${SHOEBOX_PYTHON:-/usr/bin/python3} venv=$SHOEBOX_CACHE_DIR/socketio-venv stamp
+  stamp=$venv/.shoebox-python-socketio-$SHOEBOX_SOCKETIO_CLIENT_VERSION-$SHOEBOX_WEBSOCKET_CLIENT_VERSION
+  # The stamp is written last, so an interrupted install is redone from scratch.
+  if [[ ! -f $stamp ]]; then
+    shoebox_log "creating $venv with python-socketio==$SHOEBOX_SOCKETIO_CLIENT_VERSION"
+    rm -rf "$venv"
+    shoebox_quiet "$python" -m venv "$venv"
+    shoebox_quiet "$venv/bin/pip" install --disable-pip-version-check \
+      "python-socketio==$SHOEBOX_SOCKETIO_CLIENT_VERSION" "websocket-client==$SHOEBOX_WEBSOCKET_CLIENT_VERSION"
+    touch "$stamp"
+  fi
+  "$venv/bin/python" -c 'import socketio, websocket' || shoebox_die "python-socketio does not import from $venv (delete it to retry)"
+  export SHOEBOX_TEST_SOCKETIO_PYTHON=$venv/bin/python
+}
+
 # Postgres refuses to run as root. As root we run it as a system user; otherwise as ourselves.
 shoebox_pg_exec() {
   if shoebox_is_root; then

@@ -330,30 +330,31 @@ pub async fn update(pool: &PgPool, owner: Uuid, ids: &[Uuid], update: &AssetUpda
     Ok(result.rows_affected())
 }
 
-/// Moves the owner's assets among `ids` to the trash; returns how many moved.
-pub async fn trash(pool: &PgPool, owner: Uuid, ids: &[Uuid]) -> sqlx::Result<u64> {
-    let result = sqlx::query(
+/// Moves the owner's assets among `ids` to the trash; returns the ids of those that moved.
+pub async fn trash(pool: &PgPool, owner: Uuid, ids: &[Uuid]) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar(
         "UPDATE assets SET deleted_at = now(), updated_at = now()
-         WHERE owner_id = $1 AND id = ANY($2) AND deleted_at IS NULL",
+         WHERE owner_id = $1 AND id = ANY($2) AND deleted_at IS NULL
+         RETURNING id",
     )
     .bind(owner)
     .bind(ids)
-    .execute(pool)
-    .await?;
-    Ok(result.rows_affected())
+    .fetch_all(pool)
+    .await
 }
 
-/// Takes assets out of the trash: those among `ids`, or all of them when `ids` is `None`.
-pub async fn restore(pool: &PgPool, owner: Uuid, ids: Option<&[Uuid]>) -> sqlx::Result<u64> {
-    let result = sqlx::query(
+/// Takes assets out of the trash: those among `ids`, or all of them when `ids` is `None`;
+/// returns the ids of those restored.
+pub async fn restore(pool: &PgPool, owner: Uuid, ids: Option<&[Uuid]>) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar(
         "UPDATE assets SET deleted_at = NULL, updated_at = now()
-         WHERE owner_id = $1 AND deleted_at IS NOT NULL AND ($2::uuid[] IS NULL OR id = ANY($2))",
+         WHERE owner_id = $1 AND deleted_at IS NOT NULL AND ($2::uuid[] IS NULL OR id = ANY($2))
+         RETURNING id",
     )
     .bind(owner)
     .bind(ids)
-    .execute(pool)
-    .await?;
-    Ok(result.rows_affected())
+    .fetch_all(pool)
+    .await
 }
 
 /// Which assets to remove for good.
@@ -365,9 +366,9 @@ pub enum Purge<'a> {
     Ids(&'a [Uuid]),
 }
 
-/// Deletes assets' rows for good and returns the storage keys of every file they had, for the
-/// caller to remove once the rows are gone.
-pub async fn purge(pool: &PgPool, owner: Uuid, which: Purge<'_>) -> sqlx::Result<(u64, Vec<String>)> {
+/// Deletes assets' rows for good and returns their ids and the storage keys of every file they
+/// had, for the caller to remove once the rows are gone.
+pub async fn purge(pool: &PgPool, owner: Uuid, which: Purge<'_>) -> sqlx::Result<(Vec<Uuid>, Vec<String>)> {
     let mut tx = pool.begin().await?;
     let (trash_only, ids) = match which {
         Purge::Trash => (true, None),
@@ -390,9 +391,9 @@ pub async fn purge(pool: &PgPool, owner: Uuid, which: Purge<'_>) -> sqlx::Result
     .bind(&ids)
     .fetch_all(&mut *tx)
     .await?;
-    let deleted = sqlx::query("DELETE FROM assets WHERE id = ANY($1)").bind(&ids).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM assets WHERE id = ANY($1)").bind(&ids).execute(&mut *tx).await?;
     tx.commit().await?;
-    Ok((deleted.rows_affected(), paths))
+    Ok((ids, paths))
 }
 
 /// Which of the owner's assets a timeline shows.

@@ -10,6 +10,7 @@ use apalis_redis::{Config, ConnectionManager, RedisStorage};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shoebox_core::jobs::{AssetJob, Queue};
+use shoebox_core::live::WorkerNotice;
 use uuid::Uuid;
 
 /// Counts, over every registered worker of a queue, the jobs it started (`Running`) and those
@@ -113,26 +114,41 @@ impl JobQueues {
         Ok(exists)
     }
 
-    /// The pub/sub channel carrying live events to the servers.
-    pub fn events_channel(&self) -> String {
+    /// The pub/sub channel carrying workers' notices to the servers.
+    pub fn notices_channel(&self) -> String {
         format!("{}:events", self.namespace)
     }
 
-    /// Publishes a live event (JSON) for the servers to relay to browsers.
-    pub async fn publish_event(&self, event: &impl Serialize) -> anyhow::Result<()> {
-        let payload = serde_json::to_string(event)?;
+    /// Tells every server about a change, for them to pass on to the user's live clients.
+    pub async fn publish_notice(&self, notice: &WorkerNotice) -> anyhow::Result<()> {
+        let payload = serde_json::to_string(notice)?;
         let mut conn = self.conn.clone();
-        redis::cmd("PUBLISH").arg(self.events_channel()).arg(payload).query_async::<()>(&mut conn).await?;
+        redis::cmd("PUBLISH").arg(self.notices_channel()).arg(payload).query_async::<()>(&mut conn).await?;
         Ok(())
     }
 
-    /// Live events as the workers publish them (JSON text), on a connection of their own.
-    pub async fn events(&self) -> anyhow::Result<impl futures::Stream<Item = String> + Send + use<>> {
+    /// Workers' notices as they are published, on a connection of their own; what cannot be
+    /// read (e.g. from a newer worker) is skipped.
+    pub async fn notices(&self) -> anyhow::Result<impl futures::Stream<Item = WorkerNotice> + Send + use<>> {
         use futures::StreamExt;
         let client = redis::Client::open(self.url.as_str())?;
         let mut pubsub = client.get_async_pubsub().await?;
-        pubsub.subscribe(self.events_channel()).await?;
-        Ok(pubsub.into_on_message().filter_map(|message| async move { message.get_payload::<String>().ok() }))
+        pubsub.subscribe(self.notices_channel()).await?;
+        Ok(pubsub.into_on_message().filter_map(|message| async move {
+            let text = message.get_payload::<String>().ok()?;
+            match serde_json::from_str(&text) {
+                Ok(notice) => Some(notice),
+                Err(err) => {
+                    tracing::warn!(error = %err, "ignoring an unreadable worker notice");
+                    None
+                }
+            }
+        }))
+    }
+
+    /// The Redis URL, for connections that need settings of their own (socket.io's adapter).
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     /// Removes what finished jobs leave behind in Redis: their data, their metadata and the

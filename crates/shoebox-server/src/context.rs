@@ -8,7 +8,7 @@ use shoebox_db::PgPool;
 use shoebox_queue::JobQueues;
 
 use crate::auth::limiter::LoginLimiter;
-use crate::events::LiveEvent;
+use crate::live::Live;
 use crate::text_encoder::TextEncoder;
 
 #[derive(Clone)]
@@ -18,7 +18,8 @@ pub struct ApiContext {
     pub storage: Arc<dyn Storage>,
     pub queues: JobQueues,
     pub login_limiter: Arc<LoginLimiter>,
-    pub events: tokio::sync::broadcast::Sender<LiveEvent>,
+    /// socket.io: live events for the users' open apps and pages.
+    pub live: Live,
     /// CLIP text tower for smart search, loaded on first use.
     pub text_encoder: Arc<TextEncoder>,
 }

@@ -6,9 +6,9 @@ pub mod api;
 pub mod auth;
 pub mod context;
 pub mod error;
-pub mod events;
 pub mod extract;
 pub mod ingest;
+pub mod live;
 pub mod security_headers;
 pub mod serve;
 pub mod text_encoder;
@@ -45,24 +45,28 @@ pub async fn build(config: Config) -> anyhow::Result<(Router, ApiContext)> {
         .context("cannot connect to Redis (check SHOEBOX_REDIS_URL)")?;
     let ctx = ApiContext {
         login_limiter: Arc::new(LoginLimiter::new(config.login_attempts_per_minute)),
-        events: events::start_relay(queues.clone()),
+        live: live::Live::connect(&config.redis_url, &config.redis_namespace).await?,
         text_encoder: Arc::new(text_encoder::TextEncoder::new(config.ml.clone())),
         config: Arc::new(config),
         db,
         storage: Arc::new(storage),
         queues,
     };
+    ctx.live.serve(ctx.clone()).await?;
     Ok((router(ctx.clone()), ctx))
 }
 
 /// The whole HTTP surface: the API, discovery, and the web gallery.
 pub fn router(ctx: ApiContext) -> Router {
     let web = web::router(ctx.config.web_dir.as_deref());
+    // socket.io answers its own path before the router sees the request.
+    let live = ctx.live.layer();
     let api = api::router(&ctx).with_state(ctx);
     let app = Router::new()
         .nest("/api", api)
         .route("/.well-known/immich", get(api::server::well_known))
         .merge(web)
+        .layer(live)
         .layer(CatchPanicLayer::new())
         .layer(TraceLayer::new_for_http());
     // Outermost, so even a panic's answer carries them.

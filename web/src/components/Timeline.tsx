@@ -89,8 +89,8 @@ export function Timeline({ source, actions, albumId, tagId, leaves, live = false
   const pendingReady = useRef(new Set<string>());
   const liveTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   useLiveEvent((event) => {
-    if (!live || !event.type.startsWith('asset.')) return;
-    if (event.assetId) pendingReady.current.add(event.assetId);
+    if (!live || event.assetIds.length === 0) return;
+    for (const id of event.assetIds) pendingReady.current.add(id);
     clearTimeout(liveTimer.current);
     liveTimer.current = setTimeout(() => {
       const ids = [...pendingReady.current];

@@ -1,14 +1,18 @@
 /**
  * App-wide services that outlive pages: the upload queue, live events from the server's
- * WebSocket (/api/events), the theme and a few browser-stored settings.
+ * socket.io channel (/api/socket.io, Immich's events), the theme and a few browser-stored settings.
  */
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { io } from 'socket.io-client';
+import { request } from '../api/client';
 import { UploadQueue, xhrSender, type UploadItem } from '../lib/uploads';
 
+/** Something changed on the server, or this tab finished an upload. */
 export interface LiveEvent {
-  type: string;
-  assetId?: string;
-  [key: string]: unknown;
+  /** Immich's event name (`on_upload_success`, `on_asset_trash`, …), or `upload_finished`. */
+  name: string;
+  /** The assets it is about; empty for events about something else. */
+  assetIds: string[];
 }
 
 type EventListener = (event: LiveEvent) => void;
@@ -19,6 +23,15 @@ interface Live {
   connected: boolean;
 }
 
+/** The asset events the gallery follows, and where each keeps its asset ids. */
+const ASSET_EVENTS: Record<string, (payload: unknown) => string[]> = {
+  on_upload_success: (asset) => [(asset as { id: string }).id],
+  on_asset_update: (asset) => [(asset as { id: string }).id],
+  on_asset_trash: (ids) => ids as string[],
+  on_asset_restore: (ids) => ids as string[],
+  on_asset_delete: (id) => [id as string],
+};
+
 const LiveContext = createContext<Live | null>(null);
 
 export function LiveProvider({ children }: { children: ReactNode }) {
@@ -27,44 +40,28 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const uploads = useMemo(
     () =>
       new UploadQueue(xhrSender, 2, (item: UploadItem) => {
-        // The timeline shows the new asset at once; thumbnails follow with asset.ready.
-        for (const listener of listeners.current) listener({ type: 'asset.uploaded', assetId: item.assetId });
+        // The timeline shows the new asset at once; thumbnails follow with on_upload_success.
+        const assetIds = item.assetId ? [item.assetId] : [];
+        for (const listener of listeners.current) listener({ name: 'upload_finished', assetIds });
       }),
     [],
   );
 
   useEffect(() => {
-    let socket: WebSocket | null = null;
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    let delay = 1000;
-    let stopped = false;
-    const connect = () => {
-      const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-      socket = new WebSocket(`${scheme}://${location.host}/api/events`);
-      socket.onopen = () => {
-        delay = 1000;
-        setConnected(true);
-      };
-      socket.onmessage = (message) => {
-        try {
-          const event = JSON.parse(String(message.data)) as LiveEvent;
-          for (const listener of listeners.current) listener(event);
-        } catch {
-          // Ignore what is not JSON.
-        }
-      };
-      socket.onclose = () => {
-        setConnected(false);
-        if (stopped) return;
-        retry = setTimeout(connect, delay);
-        delay = Math.min(delay * 2, 30_000);
-      };
-    };
-    connect();
+    // The session cookie authenticates the handshake; socket.io reconnects by itself.
+    const socket = io({ path: '/api/socket.io', transports: ['websocket'] });
+    socket.on('connect', () => setConnected(true));
+    socket.on('disconnect', () => setConnected(false));
+    for (const [name, idsOf] of Object.entries(ASSET_EVENTS)) {
+      socket.on(name, (payload: unknown) => {
+        const event = { name, assetIds: idsOf(payload) };
+        for (const listener of listeners.current) listener(event);
+      });
+    }
+    // Logged out elsewhere: the next request answers 401, which shows the sign-in page.
+    socket.on('on_session_delete', () => void request('GET', '/users/me').catch(() => {}));
     return () => {
-      stopped = true;
-      clearTimeout(retry);
-      socket?.close();
+      socket.close();
     };
   }, []);
 

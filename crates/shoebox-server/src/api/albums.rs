@@ -19,6 +19,7 @@ use crate::auth::Auth;
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
+use crate::live::{ClientEvent, Room};
 
 /// Most ids one bulk album change takes.
 const MAX_BULK_IDS: usize = 10_000;
@@ -362,6 +363,9 @@ async fn add_assets(
     require_role(&ctx, &auth, id, &[AlbumRole::Owner, AlbumRole::Editor]).await?;
     let outcomes =
         albums::add_assets(&ctx.db, auth.user.id, id, &body.ids).await?.ok_or_else(|| ApiError::not_found("Album"))?;
+    if outcomes.contains(&BulkOutcome::Done) {
+        send_album_update(&ctx, &auth, id).await?;
+    }
     Ok(Json(bulk_response(&body.ids, &outcomes)))
 }
 
@@ -381,7 +385,20 @@ async fn remove_assets(
         .into_iter()
         .map(|outcome| if outcome == BulkOutcome::Duplicate { BulkOutcome::NotFound } else { outcome })
         .collect();
+    if outcomes.contains(&BulkOutcome::Done) {
+        send_album_update(&ctx, &auth, id).await?;
+    }
     Ok(Json(bulk_response(&body.ids, &outcomes)))
+}
+
+/// Tells the album's owner and members (their open apps sync it again) that its assets changed.
+async fn send_album_update(ctx: &ApiContext, auth: &Auth, id: Uuid) -> ApiResult<()> {
+    let Some(album) = albums::get(&ctx.db, auth.user.id, id).await? else { return Ok(()) };
+    let members = albums::members(&ctx.db, &[id]).await?;
+    for user in std::iter::once(album.owner_id).chain(members.into_iter().map(|m| m.user_id)) {
+        ctx.live.send(Room::User(user), ClientEvent::AlbumUpdate(id)).await;
+    }
+    Ok(())
 }
 
 async fn statistics(State(ctx): State<ApiContext>, auth: Auth) -> ApiResult<Json<Value>> {

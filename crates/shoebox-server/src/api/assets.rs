@@ -22,6 +22,7 @@ use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Multipart, Path, Query};
 use crate::ingest::{self, Stored, UploadFields};
+use crate::live::{self, ClientEvent, Room};
 
 /// Most items one duplicate check may ask about (the Immich CLI sends at most 5000).
 const MAX_CHECK_ITEMS: usize = 10_000;
@@ -267,12 +268,12 @@ async fn apply(ctx: &ApiContext, auth: &Auth, ids: &[Uuid], fields: &UpdateField
     let flagged = assets::update(&ctx.db, auth.user.id, ids, &fields.flags()).await?;
     let edited = shoebox_db::exif::edit(&ctx.db, auth.user.id, ids, &edit).await?;
     if edited > 0 {
-        // A new date moves photos in the timeline: open galleries reload them.
-        for id in ids {
-            let event = json!({ "type": "asset.update", "userId": auth.user.id, "assetId": id });
-            if let Err(err) = ctx.queues.publish_event(&event).await {
-                tracing::warn!(error = %err, "could not publish an asset update");
-                break;
+        // A new date moves photos in the timeline: open galleries show them where they now are.
+        for &id in ids {
+            match live::asset_update(ctx, auth.user.id, id).await {
+                Ok(Some(event)) => ctx.live.send(Room::User(auth.user.id), event).await,
+                Ok(None) => {}
+                Err(err) => tracing::warn!(error = %err, "could not read an updated asset for its live event"),
             }
         }
     }
@@ -351,12 +352,23 @@ struct DeleteMany {
 async fn delete_many(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<DeleteMany>) -> ApiResult<StatusCode> {
     require_owned(&ctx, &auth, &body.ids).await?;
     if body.force {
-        let (_, keys) = assets::purge(&ctx.db, auth.user.id, Purge::Ids(&body.ids)).await?;
+        let (deleted, keys) = assets::purge(&ctx.db, auth.user.id, Purge::Ids(&body.ids)).await?;
         remove_files(&ctx, &keys).await;
+        send_deleted(&ctx, auth.user.id, deleted).await;
     } else {
-        assets::trash(&ctx.db, auth.user.id, &body.ids).await?;
+        let trashed = assets::trash(&ctx.db, auth.user.id, &body.ids).await?;
+        if !trashed.is_empty() {
+            ctx.live.send(Room::User(auth.user.id), ClientEvent::AssetTrash(trashed)).await;
+        }
     }
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Tells the owner's clients that assets are gone for good, one event per asset as Immich does.
+pub async fn send_deleted(ctx: &ApiContext, owner: Uuid, ids: Vec<Uuid>) {
+    for id in ids {
+        ctx.live.send(Room::User(owner), ClientEvent::AssetDelete(id)).await;
+    }
 }
 
 /// Removes files whose rows are already gone; a failure leaves an orphan file, never a

@@ -17,6 +17,7 @@ use crate::auth::{Auth, Credential, SESSION_COOKIE, password, token};
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
+use crate::live::{ClientEvent, Room};
 
 pub fn router() -> Router<ApiContext> {
     Router::new()
@@ -144,6 +145,9 @@ fn device_type(user_agent: &str) -> &'static str {
 async fn logout(State(ctx): State<ApiContext>, auth: Auth) -> ApiResult<Response> {
     if let Credential::Session { id, .. } = auth.credential {
         shoebox_db::sessions::delete(&ctx.db, id).await?;
+        // The session's open clients sign out, and its sockets stop receiving the user's events.
+        ctx.live.send(Room::Session(id), ClientEvent::SessionDelete(id)).await;
+        ctx.live.disconnect_session(id).await;
     }
     let mut response = Json(json!({ "successful": true, "redirectUri": "/auth/login" })).into_response();
     for name in [SESSION_COOKIE, "immich_auth_type", "immich_is_authenticated"] {

@@ -8,7 +8,6 @@ pub mod auth;
 pub mod download;
 pub mod dto;
 pub mod duplicates;
-pub mod events;
 pub mod faces;
 pub mod jobs;
 pub mod map;
@@ -88,7 +87,6 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
         .merge(assets::upload_router(ctx.config.max_upload_bytes))
         .merge(media::router())
         .merge(download::archive_router())
-        .merge(events::router())
         .merge(sync::router())
         .layer(middleware::from_fn_with_state(ctx.clone(), guard::authorize));
     json_api

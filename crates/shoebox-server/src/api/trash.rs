@@ -1,4 +1,4 @@
-//! `/api/trash`: restore from the trash, or empty it for good.
+//! `/api/trash`: restore from the trash, or empty it for good (telling the owner's live clients).
 
 use axum::Router;
 use axum::extract::State;
@@ -8,12 +8,13 @@ use serde_json::{Value, json};
 use shoebox_db::assets::{self, Purge};
 use uuid::Uuid;
 
-use crate::api::assets::remove_files;
+use crate::api::assets::{remove_files, send_deleted};
 use crate::api::bulk_body_limit;
 use crate::auth::Auth;
 use crate::context::ApiContext;
 use crate::error::ApiResult;
 use crate::extract::Json;
+use crate::live::{ClientEvent, Room};
 
 pub fn router() -> Router<ApiContext> {
     Router::new()
@@ -23,14 +24,16 @@ pub fn router() -> Router<ApiContext> {
 }
 
 async fn empty(State(ctx): State<ApiContext>, auth: Auth) -> ApiResult<Json<Value>> {
-    let (count, keys) = assets::purge(&ctx.db, auth.user.id, Purge::Trash).await?;
+    let (deleted, keys) = assets::purge(&ctx.db, auth.user.id, Purge::Trash).await?;
     remove_files(&ctx, &keys).await;
+    let count = deleted.len();
+    send_deleted(&ctx, auth.user.id, deleted).await;
     Ok(Json(json!({ "count": count })))
 }
 
 async fn restore_all(State(ctx): State<ApiContext>, auth: Auth) -> ApiResult<Json<Value>> {
-    let count = assets::restore(&ctx.db, auth.user.id, None).await?;
-    Ok(Json(json!({ "count": count })))
+    let restored = assets::restore(&ctx.db, auth.user.id, None).await?;
+    Ok(Json(json!({ "count": send_restored(&ctx, &auth, restored).await })))
 }
 
 #[derive(Debug, Deserialize)]
@@ -39,6 +42,15 @@ struct Ids {
 }
 
 async fn restore_some(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json<Ids>) -> ApiResult<Json<Value>> {
-    let count = assets::restore(&ctx.db, auth.user.id, Some(&body.ids)).await?;
-    Ok(Json(json!({ "count": count })))
+    let restored = assets::restore(&ctx.db, auth.user.id, Some(&body.ids)).await?;
+    Ok(Json(json!({ "count": send_restored(&ctx, &auth, restored).await })))
+}
+
+/// Tells the owner's clients which assets came back; returns how many.
+async fn send_restored(ctx: &ApiContext, auth: &Auth, restored: Vec<Uuid>) -> usize {
+    let count = restored.len();
+    if count > 0 {
+        ctx.live.send(Room::User(auth.user.id), ClientEvent::AssetRestore(restored)).await;
+    }
+    count
 }

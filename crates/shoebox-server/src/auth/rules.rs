@@ -196,8 +196,6 @@ pub const RULES: &[Rule] = &[
     admin("GET", "/jobs/{name}/failures", "job.read"),
     admin("GET", "/queues", "queue.read"),
     admin("GET", "/queues/{name}", "queue.read"),
-    // Shoebox's own live events (asset ready, …): reading one's assets.
-    user("GET", "/events", "asset.read"),
 ];
 
 /// The rule for `method path`, `path` as the router matched it (with or without `/api`).

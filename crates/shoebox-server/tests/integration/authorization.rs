@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use shoebox_server::auth::rules::{Access, RULES, Rule};
 
 /// Shoebox's own endpoints, which Immich's document does not have.
-const SHOEBOX_ONLY: &[(&str, &str)] = &[("GET", "/jobs/{name}/failures"), ("GET", "/events")];
+const SHOEBOX_ONLY: &[(&str, &str)] = &[("GET", "/jobs/{name}/failures")];
 /// A permission no Shoebox endpoint asks for.
 const UNRELATED: &str = "workflow.read";
 /// Every kind of thing the mobile app syncs.

@@ -2,6 +2,7 @@
 //! room around it, as a 250 px JPEG.
 
 use image::imageops::FilterType;
+use shoebox_core::live::WorkerNotice;
 use shoebox_core::storage::derived_key;
 use shoebox_db::faces::PendingThumbnail;
 use uuid::Uuid;
@@ -23,6 +24,10 @@ pub async fn make_missing(pipeline: &Pipeline, owner: Uuid) -> Result<(), StepEr
         let key = derived_key("thumbs", pending.owner_id, pending.person_id, "person.jpeg");
         pipeline.storage.put(&key, jpeg).await?;
         shoebox_db::faces::set_thumbnail(&pipeline.db, pending.person_id, &key).await?;
+        let notice = WorkerNotice::PersonThumbnailReady { owner_id: pending.owner_id, person_id: pending.person_id };
+        if let Err(err) = pipeline.queues.publish_notice(&notice).await {
+            tracing::warn!(person = %pending.person_id, error = %err, "could not publish the person's new thumbnail");
+        }
     }
     Ok(())
 }

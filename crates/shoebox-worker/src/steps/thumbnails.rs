@@ -2,9 +2,9 @@
 //! live event for the owner's open pages, then smart search, face detection and (for videos) video
 //! encoding.
 
-use serde_json::json;
 use shoebox_core::domain::AssetType;
 use shoebox_core::jobs::Queue;
+use shoebox_core::live::WorkerNotice;
 use shoebox_core::storage::derived_key;
 use shoebox_db::assets::Asset;
 use shoebox_db::pipeline::Thumbnails;
@@ -37,8 +37,8 @@ pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<(), StepError> {
     };
     shoebox_db::pipeline::save_thumbnails(&pipeline.db, asset.id, &thumbs).await?;
 
-    let event = json!({ "type": "asset.ready", "userId": asset.owner_id, "assetId": asset.id });
-    if let Err(err) = pipeline.queues.publish_event(&event).await {
+    let notice = WorkerNotice::ThumbnailsReady { owner_id: asset.owner_id, asset_id: asset.id };
+    if let Err(err) = pipeline.queues.publish_notice(&notice).await {
         tracing::warn!(asset = %asset.id, error = %err, "could not publish the ready event");
     }
     // Both kinds have a preview for the ML steps to look at.

@@ -1,9 +1,12 @@
 //! shoebox-worker's integration tests, one binary so they link once: each module is one area.
 
 mod common;
+#[path = "../../../shoebox-server/tests/integration/common/socketio.rs"]
+mod socketio;
 
 mod decode_limits;
 mod faces;
+mod live;
 mod logs;
 mod phone_photos;
 mod pipeline;

@@ -4,8 +4,8 @@ use crate::common;
 
 use std::time::{Duration, Instant};
 
+use crate::socketio::SocketIoClient;
 use common::{Stack, jpeg};
-use futures::StreamExt;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -300,10 +300,8 @@ async fn pause_holds_jobs_and_live_events_reach_the_owner() {
         .unwrap();
     assert_eq!(pause.json::<Value>().await.unwrap()["queueStatus"]["isPaused"], true);
 
-    let ws_url = format!("{}/api/events", stack.url.replace("http://", "ws://"));
-    let mut request = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(ws_url).unwrap();
-    request.headers_mut().insert("authorization", format!("Bearer {}", stack.token).parse().unwrap());
-    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.expect("websocket connects");
+    let mut socket = SocketIoClient::start(&stack.url, &[("authorization", format!("Bearer {}", stack.token))]);
+    socket.connected().await;
 
     let id = stack.upload_bytes("live.jpg", jpeg(7)).await;
     stack.start_worker();
@@ -321,11 +319,10 @@ async fn pause_holds_jobs_and_live_events_reach_the_owner() {
         .await
         .unwrap();
     assert_eq!(resume.status(), StatusCode::OK);
-    let message = tokio::time::timeout(Duration::from_secs(60), socket.next()).await.expect("an event arrives");
-    let text = message.unwrap().unwrap().into_text().unwrap();
-    let event: Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(event["type"], "asset.ready");
-    assert_eq!(event["assetId"], id.as_str());
+    let event = socket.event("on_upload_success", Duration::from_secs(60)).await;
+    assert_eq!(event.arg()["id"], id.as_str());
+    assert!(socket.events("on_upload_success").len() == 1, "{:?}", socket.lines_seen());
+    socket.stop().await;
 }
 
 async fn exif_written_at(stack: &Stack, asset: &str) -> chrono::DateTime<chrono::Utc> {

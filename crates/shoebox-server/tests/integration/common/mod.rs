@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod socketio;
+
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
@@ -44,6 +46,38 @@ impl TestServer {
         let url = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(shoebox_server::serve(listener, app, std::future::pending()));
         Self { url, http: Client::new(), ctx, data_dir }
+    }
+
+    /// A second server of the same installation: same database, data folder and Redis
+    /// namespace, as when several servers run behind one load balancer.
+    pub async fn beside(&self) -> Self {
+        let config = (*self.ctx.config).clone();
+        let (app, ctx) = shoebox_server::build(config).await.expect("second server builds");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(shoebox_server::serve(listener, app, std::future::pending()));
+        // The folder is the first server's; this one only owns an empty stand-in.
+        Self { url, http: Client::new(), ctx, data_dir: tempfile::tempdir().unwrap() }
+    }
+
+    /// Logs in and returns the `Cookie` header the login's `Set-Cookie` makes, as the app sends it.
+    pub async fn login_cookie(&self, email: &str, password: &str) -> String {
+        let response = self
+            .http
+            .post(self.api("/auth/login"))
+            .json(&json!({ "email": email, "password": password }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let pairs: Vec<String> = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|value| value.to_str().unwrap().split(';').next().unwrap().to_owned())
+            .collect();
+        assert!(pairs.iter().any(|pair| pair.starts_with("immich_access_token=")), "{pairs:?}");
+        pairs.join("; ")
     }
 
     pub fn api(&self, path: &str) -> String {

@@ -137,6 +137,16 @@ impl Stack {
         Self { url, http, ctx, data_dir, config, token, workers }
     }
 
+    /// A second server of the same installation (database, data folder, Redis namespace);
+    /// returns its URL.
+    pub async fn second_server(&self) -> String {
+        let (app, _ctx) = shoebox_server::build(self.config.clone()).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(shoebox_server::serve(listener, app, std::future::pending()));
+        url
+    }
+
     fn worker_command(&self) -> Command {
         worker_command(&self.config)
     }
