@@ -81,6 +81,13 @@ impl Live {
         Ok(())
     }
 
+    /// Drops the connection handler. It holds the context, which holds this `Live`: until it
+    /// is dropped the two keep each other, and with them the database pool, alive after the
+    /// server that made them is gone (a test suite's many servers ran Postgres out of clients).
+    pub fn close(&self) {
+        self.io.delete_ns("/");
+    }
+
     pub fn layer(&self) -> socketioxide::layer::SocketIoLayer<Adapter> {
         self.layer.clone()
     }

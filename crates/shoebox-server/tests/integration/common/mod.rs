@@ -187,6 +187,13 @@ impl TestServer {
     }
 }
 
+impl Drop for TestServer {
+    /// Frees the server's database connections once the test is over.
+    fn drop(&mut self) {
+        self.ctx.live.close();
+    }
+}
+
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else { return out };

@@ -362,6 +362,7 @@ fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
 
 impl Drop for Stack {
     fn drop(&mut self) {
+        self.ctx.live.close();
         for worker in &mut self.workers {
             let _ = worker.kill();
             let _ = worker.wait();
