@@ -16,8 +16,15 @@ import threading
 import socketio
 
 
+# Handlers run on the client's threads: one write per line, under a lock, so lines never mix.
+_say_lock = threading.Lock()
+
+
 def say(kind, **fields):
-    print(json.dumps({"kind": kind, **fields}), flush=True)
+    line = json.dumps({"kind": kind, **fields}) + "\n"
+    with _say_lock:
+        sys.stdout.write(line)
+        sys.stdout.flush()
 
 
 def main():

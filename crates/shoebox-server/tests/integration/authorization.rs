@@ -213,8 +213,29 @@ fn permission_of(rule: &Rule) -> Option<&'static str> {
 }
 
 /// Immich's name for a path the router spells with snake case parameters.
+/// The router names path parameters in snake case (`{user_id}`), Immich's document in camel case.
 fn immich_template(path: &str) -> String {
-    path.replace("{user_id}", "{userId}")
+    let mut out = String::with_capacity(path.len());
+    let mut in_parameter = false;
+    let mut upper_next = false;
+    for c in path.chars() {
+        match c {
+            '{' => in_parameter = true,
+            '}' => in_parameter = false,
+            '_' if in_parameter => {
+                upper_next = true;
+                continue;
+            }
+            _ => {}
+        }
+        if upper_next {
+            out.extend(c.to_uppercase());
+            upper_next = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[tokio::test]

@@ -97,8 +97,17 @@ impl SocketIoClient {
 
     /// Waits until the connection is up (Immich sends `on_server_version` on connect).
     pub async fn connected(&mut self) {
-        self.wait_for("connection", Duration::from_secs(20), |seen| seen.kind() == "connect").await;
-        self.event("on_server_version", Duration::from_secs(10)).await;
+        // The server greets the socket while the client is still reporting its connect, so the
+        // two lines come in either order.
+        let greeted = |seen: &Seen| seen.kind() == "event" && seen.name() == "on_server_version";
+        let limit = Duration::from_secs(20);
+        let deadline = Instant::now() + limit;
+        while !(self.seen.iter().any(|seen| seen.kind() == "connect") && self.seen.iter().any(greeted)) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if self.next(left).await.is_none() {
+                panic!("no connection and on_server_version within {limit:?}; the client saw {:?}", self.lines_seen());
+            }
+        }
     }
 
     /// The events seen so far called `name`.
