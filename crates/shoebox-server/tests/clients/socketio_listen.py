@@ -27,10 +27,38 @@ def say(kind, **fields):
         sys.stdout.flush()
 
 
+class ReportingClient(socketio.Client):
+    """Reports a server's disconnect when its packet arrives.
+
+    python-socketio ignores a namespace disconnect that arrives while connect() is still
+    returning (it sets `connected` only after the namespace's connect, so the packet is dropped
+    and no disconnect event ever fires). A server that refuses a socket right after accepting it
+    does exactly that, so the packet is reported here instead of through the event.
+    """
+
+    server_disconnected = threading.Event()
+
+    def _handle_disconnect(self, namespace):
+        self.server_disconnected.set()
+        say_disconnect()
+        super()._handle_disconnect(namespace)
+
+
+_disconnect_said = threading.Event()
+
+
+def say_disconnect():
+    with _say_lock:
+        if _disconnect_said.is_set():
+            return
+        _disconnect_said.set()
+    say("disconnect")
+
+
 def main():
     url = sys.argv[1]
     headers = dict(arg.split(": ", 1) for arg in sys.argv[2:])
-    client = socketio.Client(reconnection=False)
+    client = ReportingClient(reconnection=False)
 
     @client.event
     def connect():
@@ -42,7 +70,7 @@ def main():
 
     @client.event
     def disconnect(*_reason):
-        say("disconnect")
+        say_disconnect()
 
     @client.on("*")
     def any_event(name, *args):
@@ -58,6 +86,9 @@ def main():
         client.connect(url, headers=headers, transports=["websocket"], socketio_path="/api/socket.io", wait_timeout=10)
     except socketio.exceptions.ConnectionError as err:
         say("connect_error", message=str(err))
+        return
+    if client.server_disconnected.is_set():
+        client.disconnect()  # refused before connect() returned: there is nothing to wait for
         return
     client.wait()
 

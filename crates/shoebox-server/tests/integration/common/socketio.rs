@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -37,11 +38,15 @@ impl Seen {
     }
 }
 
+/// python-socketio handles each incoming packet on a thread of its own, so what the client
+/// reports may come out of the server's order: the lookups below search everything seen so far.
 pub struct SocketIoClient {
     child: Child,
     lines: Lines<BufReader<ChildStdout>>,
-    /// Everything seen so far, in order.
+    /// Everything seen so far, in the order the client reported it.
     pub seen: Vec<Seen>,
+    /// How many events of each name [`Self::event`] has handed out.
+    taken: HashMap<String, usize>,
 }
 
 impl SocketIoClient {
@@ -65,7 +70,7 @@ impl SocketIoClient {
             .spawn()
             .expect("the socket.io client starts");
         let lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        Self { child, lines, seen: Vec::new() }
+        Self { child, lines, seen: Vec::new(), taken: HashMap::new() }
     }
 
     /// The next thing the client sees, or `None` when `limit` passes first or it has exited.
@@ -77,37 +82,40 @@ impl SocketIoClient {
         Some(seen)
     }
 
-    /// Waits until the client sees something `wanted` picks; panics after `limit`.
-    pub async fn wait_for(&mut self, what: &str, limit: Duration, wanted: impl Fn(&Seen) -> bool) -> Seen {
+    /// Waits until what the client saw so far satisfies `done`; panics after `limit`.
+    pub async fn wait_until(&mut self, what: &str, limit: Duration, done: impl Fn(&[Seen]) -> bool) {
         let deadline = Instant::now() + limit;
-        loop {
+        while !done(&self.seen) {
             let left = deadline.saturating_duration_since(Instant::now());
-            match self.next(left).await {
-                Some(seen) if wanted(&seen) => return seen,
-                Some(_) => {}
-                None => panic!("no {what} within {limit:?}; the client saw {:?}", self.lines_seen()),
+            if self.next(left).await.is_none() {
+                panic!("no {what} within {limit:?}; the client saw {:?}", self.lines_seen());
             }
         }
     }
 
-    /// Waits for the event called `name`.
+    /// The first thing seen, before or after this call, that `wanted` picks; panics after `limit`.
+    pub async fn wait_for(&mut self, what: &str, limit: Duration, wanted: impl Fn(&Seen) -> bool) -> Seen {
+        self.wait_until(what, limit, |seen| seen.iter().any(&wanted)).await;
+        self.seen.iter().find(|seen| wanted(seen)).cloned().expect("just seen")
+    }
+
+    /// The next event called `name` not handed out before (events of one name in the order the
+    /// client reported them).
     pub async fn event(&mut self, name: &str, limit: Duration) -> Seen {
-        self.wait_for(name, limit, |seen| seen.kind() == "event" && seen.name() == name).await
+        let taken = self.taken.get(name).copied().unwrap_or(0);
+        let is_it = |seen: &Seen| seen.kind() == "event" && seen.name() == name;
+        self.wait_until(name, limit, |seen| seen.iter().filter(|seen| is_it(seen)).count() > taken).await;
+        self.taken.insert(name.to_owned(), taken + 1);
+        self.seen.iter().filter(|seen| is_it(seen)).nth(taken).cloned().expect("just seen")
     }
 
     /// Waits until the connection is up (Immich sends `on_server_version` on connect).
     pub async fn connected(&mut self) {
-        // The server greets the socket while the client is still reporting its connect, so the
-        // two lines come in either order.
         let greeted = |seen: &Seen| seen.kind() == "event" && seen.name() == "on_server_version";
-        let limit = Duration::from_secs(20);
-        let deadline = Instant::now() + limit;
-        while !(self.seen.iter().any(|seen| seen.kind() == "connect") && self.seen.iter().any(greeted)) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if self.next(left).await.is_none() {
-                panic!("no connection and on_server_version within {limit:?}; the client saw {:?}", self.lines_seen());
-            }
-        }
+        self.wait_until("connection and on_server_version", Duration::from_secs(20), |seen| {
+            seen.iter().any(|seen| seen.kind() == "connect") && seen.iter().any(greeted)
+        })
+        .await;
     }
 
     /// The events seen so far called `name`.
