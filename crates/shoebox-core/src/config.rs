@@ -101,8 +101,10 @@ impl Config {
         Self::from_lookup(|key| std::env::var(key).ok())
     }
 
-    /// Reads settings through `lookup`, so tests can supply their own environment.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
+    /// Reads settings through `lookup`, so tests can supply their own environment. An empty
+    /// value counts as unset: docker compose passes `${VAR:-}` through as an empty string.
+    pub fn from_lookup(raw_lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        let lookup = |key: &str| raw_lookup(key).filter(|value| !value.trim().is_empty());
         let get = |key: &str, default: &str| lookup(key).unwrap_or_else(|| default.to_owned());
         Ok(Self {
             data_dir: PathBuf::from(get("SHOEBOX_DATA_DIR", "./data")),
@@ -111,7 +113,7 @@ impl Config {
             database_url: get("SHOEBOX_DATABASE_URL", "postgres://shoebox@127.0.0.1:55432/shoebox"),
             redis_url: get("SHOEBOX_REDIS_URL", "redis://127.0.0.1:56379"),
             redis_namespace: get("SHOEBOX_REDIS_NAMESPACE", "shoebox"),
-            web_dir: lookup("SHOEBOX_WEB_DIR").filter(|s| !s.is_empty()).map(PathBuf::from),
+            web_dir: lookup("SHOEBOX_WEB_DIR").map(PathBuf::from),
             log_filter: get("SHOEBOX_LOG", DEFAULT_LOG_FILTER),
             max_upload_bytes: parse(&lookup, "SHOEBOX_MAX_UPLOAD_BYTES", "53687091200")?,
             login_attempts_per_minute: parse(&lookup, "SHOEBOX_LOGIN_ATTEMPTS_PER_MINUTE", "10")?,
@@ -123,11 +125,11 @@ impl Config {
             worker_heartbeat: Duration::from_secs(parse(&lookup, "SHOEBOX_WORKER_HEARTBEAT_SECS", "5")?),
             reconcile_interval: Some(Duration::from_secs(parse(&lookup, "SHOEBOX_RECONCILE_SECS", "300")?))
                 .filter(|every| !every.is_zero()),
-            geodata_path: lookup("SHOEBOX_GEODATA_PATH").filter(|s| !s.is_empty()).map(PathBuf::from),
+            geodata_path: lookup("SHOEBOX_GEODATA_PATH").map(PathBuf::from),
             max_image_pixels: parse(&lookup, "SHOEBOX_MAX_IMAGE_PIXELS", "250000000")?,
             decode_memory_bytes: parse(&lookup, "SHOEBOX_DECODE_MEMORY_BYTES", "1073741824")?,
             ml: MlConfig {
-                onnxruntime_path: lookup("SHOEBOX_ONNXRUNTIME_PATH").filter(|s| !s.is_empty()).map(PathBuf::from),
+                onnxruntime_path: lookup("SHOEBOX_ONNXRUNTIME_PATH").map(PathBuf::from),
                 models_dir: lookup("SHOEBOX_MODELS_DIR")
                     .filter(|s| !s.is_empty())
                     .map(PathBuf::from)
@@ -194,6 +196,13 @@ mod tests {
         assert_eq!(off.reconcile_interval, None);
         assert_eq!(config.log_filter, DEFAULT_LOG_FILTER);
         assert_eq!(config.decode_memory_bytes, 1 << 30);
+    }
+
+    #[test]
+    fn empty_values_mean_unset_as_compose_passes_them() {
+        let config = Config::from_lookup(|key| key.starts_with("SHOEBOX_").then(String::new)).unwrap();
+        assert_eq!((config.log_filter.as_str(), config.port), (DEFAULT_LOG_FILTER, 2283));
+        assert!(config.web_dir.is_none() && config.geodata_path.is_none());
     }
 
     #[test]
