@@ -15,7 +15,7 @@ use shoebox_db::stats::{self, AssetCountFilter};
 use uuid::Uuid;
 
 use crate::api::bulk_body_limit;
-use crate::api::dto::{self, AssetResponse};
+use crate::api::dto::{self, AssetResponse, present};
 use crate::auth::Auth;
 use crate::auth::viewer::Viewer;
 use crate::context::ApiContext;
@@ -193,13 +193,6 @@ struct UpdateFields {
     /// Pairs the still with its motion video; `null` unpairs it.
     #[serde(default, deserialize_with = "present")]
     live_photo_video_id: Option<Option<Uuid>>,
-}
-
-/// Distinguishes a missing field from an explicit `null`.
-fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
-    deserializer: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 impl UpdateFields {

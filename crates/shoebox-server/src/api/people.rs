@@ -7,13 +7,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use serde_json::{Value, json};
 use shoebox_db::people::{self, DeleteOutcome, MergeOutcome, Person, PersonUpdate, UpdateOutcome};
 use uuid::Uuid;
 
 use crate::api::bulk_body_limit;
-use crate::api::dto::iso;
+use crate::api::dto::{iso, present};
 use crate::auth::Auth;
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult};
@@ -136,11 +136,6 @@ async fn forget_thumbnails(ctx: &ApiContext, thumbnails: Vec<String>) {
             tracing::warn!(%key, error = %err, "could not remove a deleted person's thumbnail");
         }
     }
-}
-
-/// Distinguishes a missing field from an explicit `null` (which clears the birth date).
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// `PersonUpdateDto` (and, with `id`, `PeopleUpdateItem`).

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use serde_json::{Value, json};
 use shoebox_db::albums::{self, AlbumRole};
 use shoebox_db::shared_links::{self, LinkSettings, SharedLink};
@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::api::albums::album_response;
 use crate::api::bulk_body_limit;
-use crate::api::dto::iso;
+use crate::api::dto::{iso, present};
 use crate::auth::viewer::Viewer;
 use crate::auth::{Auth, token};
 use crate::context::ApiContext;
@@ -50,11 +50,6 @@ async fn link_json(ctx: &ApiContext, link: &SharedLink) -> ApiResult<Value> {
         "assets": [],
         "album": album,
     }))
-}
-
-/// Distinguishes a missing field from an explicit `null` (which clears the expiry).
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// `SharedLinkCreateDto` and `SharedLinkEditDto`.
