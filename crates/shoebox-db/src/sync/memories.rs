@@ -1,26 +1,16 @@
 //! Stored memories and their assets for the sync stream (the caller's own).
 
-use chrono::{DateTime, Utc};
 use sqlx::{FromRow, PgPool};
 use uuid::Uuid;
 
 use super::{Gone, Window, page, window};
+use crate::memories::Memory;
 
+/// A stored memory with the update id the stream acks.
 #[derive(Debug, Clone, FromRow)]
 pub struct SyncedMemory {
-    pub id: Uuid,
-    pub owner_id: Uuid,
-    #[sqlx(rename = "type")]
-    pub memory_type: String,
-    pub data: serde_json::Value,
-    pub is_saved: bool,
-    pub memory_at: DateTime<Utc>,
-    pub seen_at: Option<DateTime<Utc>>,
-    pub show_at: Option<DateTime<Utc>>,
-    pub hide_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub deleted_at: Option<DateTime<Utc>>,
+    #[sqlx(flatten)]
+    pub memory: Memory,
     pub update_id: Uuid,
 }
 

@@ -5,6 +5,7 @@ use sqlx::{FromRow, PgPool};
 use uuid::Uuid;
 
 use super::{Gone, Window, page, window};
+use crate::people::Face;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct SyncedPerson {
@@ -21,18 +22,11 @@ pub struct SyncedPerson {
     pub update_id: Uuid,
 }
 
+/// A face on one of the caller's assets with the update id the stream acks.
 #[derive(Debug, Clone, FromRow)]
 pub struct SyncedFace {
-    pub id: Uuid,
-    pub asset_id: Uuid,
-    pub person_id: Option<Uuid>,
-    pub image_width: i32,
-    pub image_height: i32,
-    pub bounding_box_x1: i32,
-    pub bounding_box_y1: i32,
-    pub bounding_box_x2: i32,
-    pub bounding_box_y2: i32,
-    pub source_type: String,
+    #[sqlx(flatten)]
+    pub face: Face,
     pub update_id: Uuid,
 }
 

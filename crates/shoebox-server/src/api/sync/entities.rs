@@ -151,6 +151,7 @@ pub fn stack(row: &SyncedStack) -> Value {
 }
 
 pub fn memory(row: &SyncedMemory) -> Value {
+    let row = &row.memory;
     json!({
         "id": row.id,
         "ownerId": row.owner_id,
@@ -188,6 +189,7 @@ pub fn person(row: &SyncedPerson) -> Value {
 
 /// `SyncAssetFaceV1`.
 pub fn face_v1(row: &SyncedFace) -> Value {
+    let row = &row.face;
     json!({
         "id": row.id,
         "assetId": row.asset_id,
