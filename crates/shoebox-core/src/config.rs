@@ -8,6 +8,8 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use ipnet::IpNet;
 
+use crate::jobs::Queue;
+
 /// Shoebox's own crates log at info, dependencies only at warn: their info lines are about their
 /// internals (nom-exif logs every EXIF entry), not about the library. nom-exif's warnings are
 /// about the files' content ("GPSInfo not found" for every photo without a position), which
@@ -39,7 +41,13 @@ pub struct Config {
     pub trusted_proxies: Vec<IpNet>,
     /// Time limit for ordinary requests; uploads and downloads stream and are exempt.
     pub request_timeout: Duration,
-    /// Jobs one worker runs at once, per queue (Immich's defaults).
+    /// Cores a worker's CPU-heavy steps (decoding, resizing, inference, transcoding) may keep
+    /// busy together (`SHOEBOX_CPU_BUDGET`, by default the cores this process may use). Each
+    /// such step holds a share while it runs; a transcode holds all but one, so photos go on.
+    pub cpu_budget: usize,
+    /// Jobs one worker runs at once, per queue. By default sized from the cores: CPU-heavy
+    /// queues get one slot more than the CPU budget (so a job doing I/O leaves no core idle),
+    /// metadata (mostly reading) twice that.
     pub concurrency_metadata: usize,
     pub concurrency_thumbnails: usize,
     pub concurrency_video: usize,
@@ -58,8 +66,17 @@ pub struct Config {
     /// 1 GiB): decodes wait their turn when together they would need more, and a file that
     /// alone needs more fails its job.
     pub decode_memory_bytes: u64,
+    /// Where the server (`SHOEBOX_SERVER_METRICS_ADDRESS`) and the worker
+    /// (`SHOEBOX_WORKER_METRICS_ADDRESS`) answer Prometheus' `GET /metrics`; unset, they do not.
+    pub server_metrics_address: Option<SocketAddr>,
+    pub worker_metrics_address: Option<SocketAddr>,
     /// Machine learning: where models live, which ones to use, and how to run them.
     pub ml: MlConfig,
+}
+
+/// The cores this process may run on (its CPU affinity and cgroup quota included).
+pub fn available_cores() -> usize {
+    std::thread::available_parallelism().map(|cores| cores.get()).unwrap_or(1)
 }
 
 /// Settings of the machine-learning steps (smart search, faces, duplicates). Defaults follow Immich.
@@ -106,7 +123,12 @@ impl Config {
     pub fn from_lookup(raw_lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
         let lookup = |key: &str| raw_lookup(key).filter(|value| !value.trim().is_empty());
         let get = |key: &str, default: &str| lookup(key).unwrap_or_else(|| default.to_owned());
+        let cpu_budget: usize = parse(&lookup, "SHOEBOX_CPU_BUDGET", &available_cores().to_string())?;
+        let cpu_budget = cpu_budget.max(1);
+        let cpu_slots = (cpu_budget + 1).to_string();
+        let address = |key: &str| lookup(key).map(|_| parse::<SocketAddr>(&lookup, key, "")).transpose();
         Ok(Self {
+            cpu_budget,
             data_dir: PathBuf::from(get("SHOEBOX_DATA_DIR", "./data")),
             host: parse(&lookup, "SHOEBOX_HOST", "127.0.0.1")?,
             port: parse(&lookup, "SHOEBOX_PORT", "2283")?,
@@ -119,8 +141,8 @@ impl Config {
             login_attempts_per_minute: parse(&lookup, "SHOEBOX_LOGIN_ATTEMPTS_PER_MINUTE", "10")?,
             trusted_proxies: parse_networks("SHOEBOX_TRUSTED_PROXIES", &get("SHOEBOX_TRUSTED_PROXIES", ""))?,
             request_timeout: Duration::from_secs(parse(&lookup, "SHOEBOX_REQUEST_TIMEOUT_SECS", "60")?),
-            concurrency_metadata: parse(&lookup, "SHOEBOX_CONCURRENCY_METADATA", "5")?,
-            concurrency_thumbnails: parse(&lookup, "SHOEBOX_CONCURRENCY_THUMBNAILS", "3")?,
+            concurrency_metadata: parse(&lookup, "SHOEBOX_CONCURRENCY_METADATA", &(2 * cpu_budget + 1).to_string())?,
+            concurrency_thumbnails: parse(&lookup, "SHOEBOX_CONCURRENCY_THUMBNAILS", &cpu_slots)?,
             concurrency_video: parse(&lookup, "SHOEBOX_CONCURRENCY_VIDEO", "1")?,
             worker_heartbeat: Duration::from_secs(parse(&lookup, "SHOEBOX_WORKER_HEARTBEAT_SECS", "5")?),
             reconcile_interval: Some(Duration::from_secs(parse(&lookup, "SHOEBOX_RECONCILE_SECS", "300")?))
@@ -128,6 +150,8 @@ impl Config {
             geodata_path: lookup("SHOEBOX_GEODATA_PATH").map(PathBuf::from),
             max_image_pixels: parse(&lookup, "SHOEBOX_MAX_IMAGE_PIXELS", "250000000")?,
             decode_memory_bytes: parse(&lookup, "SHOEBOX_DECODE_MEMORY_BYTES", "1073741824")?,
+            server_metrics_address: address("SHOEBOX_SERVER_METRICS_ADDRESS")?,
+            worker_metrics_address: address("SHOEBOX_WORKER_METRICS_ADDRESS")?,
             ml: MlConfig {
                 onnxruntime_path: lookup("SHOEBOX_ONNXRUNTIME_PATH").map(PathBuf::from),
                 models_dir: lookup("SHOEBOX_MODELS_DIR")
@@ -144,8 +168,8 @@ impl Config {
                 face_max_distance: parse(&lookup, "SHOEBOX_FACE_MAX_DISTANCE", "0.5")?,
                 face_min_faces: parse(&lookup, "SHOEBOX_FACE_MIN_FACES", "3")?,
                 duplicate_max_distance: parse(&lookup, "SHOEBOX_DUPLICATE_MAX_DISTANCE", "0.01")?,
-                concurrency_smart_search: parse(&lookup, "SHOEBOX_CONCURRENCY_SMART_SEARCH", "2")?,
-                concurrency_face_detection: parse(&lookup, "SHOEBOX_CONCURRENCY_FACE_DETECTION", "2")?,
+                concurrency_smart_search: parse(&lookup, "SHOEBOX_CONCURRENCY_SMART_SEARCH", &cpu_slots)?,
+                concurrency_face_detection: parse(&lookup, "SHOEBOX_CONCURRENCY_FACE_DETECTION", &cpu_slots)?,
                 concurrency_facial_recognition: parse(&lookup, "SHOEBOX_CONCURRENCY_FACIAL_RECOGNITION", "1")?,
                 concurrency_duplicates: parse(&lookup, "SHOEBOX_CONCURRENCY_DUPLICATES", "1")?,
                 model_poll: Duration::from_secs(parse(&lookup, "SHOEBOX_MODEL_POLL_SECS", "30")?),
@@ -155,6 +179,20 @@ impl Config {
 
     pub fn listen_addr(&self) -> SocketAddr {
         SocketAddr::new(self.host, self.port)
+    }
+
+    /// Jobs of `queue` one worker runs at once.
+    pub fn concurrency(&self, queue: Queue) -> usize {
+        let slots = match queue {
+            Queue::Metadata => self.concurrency_metadata,
+            Queue::Thumbnails => self.concurrency_thumbnails,
+            Queue::VideoEncode => self.concurrency_video,
+            Queue::SmartSearch => self.ml.concurrency_smart_search,
+            Queue::FaceDetection => self.ml.concurrency_face_detection,
+            Queue::FacialRecognition => self.ml.concurrency_facial_recognition,
+            Queue::DuplicateDetection => self.ml.concurrency_duplicates,
+        };
+        slots.max(1)
     }
 }
 
@@ -219,6 +257,23 @@ mod tests {
         assert_eq!(config.decode_memory_bytes, 512 << 20);
         assert_eq!(config.port, 9000);
         assert_eq!(config.data_dir, PathBuf::from("/srv/photos"));
+    }
+
+    #[test]
+    fn concurrency_is_sized_from_the_cpu_budget() {
+        let config = Config::from_lookup(|key| (key == "SHOEBOX_CPU_BUDGET").then(|| "4".into())).unwrap();
+        assert_eq!(config.cpu_budget, 4);
+        assert_eq!((config.concurrency_thumbnails, config.ml.concurrency_face_detection), (5, 5));
+        assert_eq!(config.concurrency_metadata, 9);
+        let default = Config::from_lookup(|_| None).unwrap();
+        assert_eq!(default.cpu_budget, available_cores());
+        assert!(default.server_metrics_address.is_none());
+        let with_metrics =
+            Config::from_lookup(|key| (key == "SHOEBOX_WORKER_METRICS_ADDRESS").then(|| "127.0.0.1:9464".into()))
+                .unwrap();
+        assert_eq!(with_metrics.worker_metrics_address, Some("127.0.0.1:9464".parse().unwrap()));
+        let bad = Config::from_lookup(|key| (key == "SHOEBOX_SERVER_METRICS_ADDRESS").then(|| "9464".into()));
+        assert!(bad.unwrap_err().to_string().contains("SHOEBOX_SERVER_METRICS_ADDRESS"));
     }
 
     #[test]
