@@ -30,6 +30,9 @@ struct State {
     serving: u64,
 }
 
+/// The metric showing the bytes decodes hold right now (`/metrics` on the worker).
+pub const MEMORY_GAUGE: &str = "shoebox_decode_memory_bytes";
+
 /// Bytes held by one decode; given back when dropped.
 #[must_use = "the memory is given back as soon as the reservation is dropped"]
 #[derive(Debug)]
@@ -78,6 +81,7 @@ impl DecodeMemory {
         }
         state.serving += 1;
         state.in_use += bytes;
+        metrics::gauge!(MEMORY_GAUGE).set(state.in_use as f64);
         drop(state);
         // The next in line may fit too.
         self.shared.changed.notify_all();
@@ -93,6 +97,7 @@ impl Drop for Reservation {
     fn drop(&mut self) {
         let mut state = self.shared.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         state.in_use -= self.bytes;
+        metrics::gauge!(MEMORY_GAUGE).set(state.in_use as f64);
         drop(state);
         self.shared.changed.notify_all();
     }

@@ -71,10 +71,13 @@ pub struct TranscodeSettings {
     pub preset: String,
     /// AAC bitrate in bits per second.
     pub audio_bitrate: usize,
+    /// Threads one transcode decodes and encodes with; 0 lets FFmpeg use every core. The worker
+    /// sets it to the share of its CPU budget a transcode holds, so photos keep the rest.
+    pub threads: usize,
 }
 
 impl Default for TranscodeSettings {
     fn default() -> Self {
-        TranscodeSettings { max_short_side: 720, crf: 23, preset: "faster".into(), audio_bitrate: 128_000 }
+        TranscodeSettings { max_short_side: 720, crf: 23, preset: "faster".into(), audio_bitrate: 128_000, threads: 0 }
     }
 }

@@ -30,11 +30,11 @@ pub(crate) fn discover_image(path: &Path, mime: &str) -> Result<MediaMetadata, M
         height: u32::try_from(size.height).ok(),
         ..MediaMetadata::default()
     };
-    let exif = if crate::decode::is_heif(path) {
-        super::heif_exif::read_heif_exif(path).or_else(|| read_exif(path))
-    } else {
-        read_exif(path)
-    };
+    let heif = crate::decode::is_heif(path);
+    if heif && let Some((width, height)) = super::heif_exif::upright_size(path) {
+        (meta.width, meta.height, meta.size_is_upright) = (Some(width), Some(height), true);
+    }
+    let exif = if heif { super::heif_exif::read_heif_exif(path).or_else(|| read_exif(path)) } else { read_exif(path) };
     if let Some(exif) = exif {
         apply_exif(&exif, &mut meta);
     }

@@ -31,6 +31,14 @@ pub(crate) fn read_heif_exif(path: &Path) -> Option<Exif> {
     })
 }
 
+/// The primary image's size as it is shown: libheif reports it with the container's rotation and
+/// mirroring (`irot`, `imir`) applied, which is also how it decodes the pixels.
+pub(crate) fn upright_size(path: &Path) -> Option<(u32, u32)> {
+    let context = HeifContext::read_from_file(path.to_str()?).ok()?;
+    let handle = context.primary_image_handle().ok()?;
+    Some((handle.width(), handle.height())).filter(|&(width, height)| width > 0 && height > 0)
+}
+
 /// The TIFF block inside a HEIF `Exif` item: where its offset says, else just after an
 /// `Exif\0\0` near the start (with or without a JPEG APP1 marker before it).
 fn tiff_block(item: &[u8]) -> Option<&[u8]> {

@@ -15,9 +15,13 @@ use crate::MediaError;
 /// Everything Shoebox records about an asset's content. Fields a file does not carry are `None`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MediaMetadata {
-    /// Size as stored, before EXIF orientation or video rotation is applied.
+    /// Size as stored, before EXIF orientation or video rotation is applied, unless
+    /// `size_is_upright`.
     pub width: Option<u32>,
     pub height: Option<u32>,
+    /// The size is already as shown (HEIC/HEIF: the container's rotation applied, as its
+    /// decoder applies it; the EXIF orientation is then not applied again).
+    pub size_is_upright: bool,
     /// EXIF orientation, 1..=8 (1 = upright).
     pub orientation: Option<u16>,
     pub make: Option<String>,

@@ -41,7 +41,9 @@ impl AudioTranscoder {
         let Some(stream) = input.streams().best(Type::Audio) else {
             return Ok(None);
         };
-        let decoder = open_decoder(&stream, "audio")?.audio().map_err(processing_error("opening the audio decoder"))?;
+        let decoder = open_decoder(&stream, "audio", settings.threads)?
+            .audio()
+            .map_err(processing_error("opening the audio decoder"))?;
         let in_time_base = valid_rate(stream.time_base())
             .ok_or_else(|| MediaError::corrupt("the audio stream has no valid time base"))?;
 

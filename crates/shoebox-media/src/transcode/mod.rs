@@ -181,10 +181,14 @@ fn valid_rate(rate: Rational) -> Option<Rational> {
     (rate.numerator() > 0 && rate.denominator() > 0).then_some(rate)
 }
 
-fn open_decoder(stream: &ffmpeg_next::format::stream::Stream, what: &str) -> Result<decoder::Opened, MediaError> {
+fn open_decoder(
+    stream: &ffmpeg_next::format::stream::Stream,
+    what: &str,
+    threads: usize,
+) -> Result<decoder::Opened, MediaError> {
     let mut context = codec::context::Context::from_parameters(stream.parameters())
         .map_err(processing_error("reading the stream parameters"))?;
-    context.set_threading(threading::Config::count(0));
+    context.set_threading(threading::Config::count(threads));
     let codec_id = stream.parameters().id();
     let Some(codec) = ffmpeg_next::decoder::find(codec_id) else {
         return Err(MediaError::Unsupported(format!("no {what} decoder for the codec {}", codec_id.name())));

@@ -36,7 +36,9 @@ impl VideoTranscoder {
     ) -> Result<Self, MediaError> {
         let stream =
             input.streams().best(Type::Video).ok_or_else(|| MediaError::corrupt("the file has no video stream"))?;
-        let decoder = open_decoder(&stream, "video")?.video().map_err(processing_error("opening the video decoder"))?;
+        let decoder = open_decoder(&stream, "video", settings.threads)?
+            .video()
+            .map_err(processing_error("opening the video decoder"))?;
         let (width, height) = (decoder.width(), decoder.height());
         Limits::default().check(width, height)?;
 
@@ -74,6 +76,9 @@ impl VideoTranscoder {
         let mut options = Dictionary::new();
         options.set("crf", &settings.crf.to_string());
         options.set("preset", &settings.preset);
+        if settings.threads > 0 {
+            options.set("threads", &settings.threads.to_string());
+        }
         options.set("profile", "high");
         let encoder = encoder.open_with(options).map_err(|error| {
             MediaError::Ffmpeg(format!(
