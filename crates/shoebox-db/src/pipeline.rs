@@ -2,7 +2,7 @@
 //! not scoped to an owner: jobs act for the system, on ids the server queued.
 
 use chrono::{DateTime, Utc};
-use shoebox_core::domain::AssetFileKind;
+use shoebox_core::domain::{AssetFileKind, AssetType};
 use shoebox_core::jobs::Queue;
 use sqlx::{FromRow, PgPool};
 use uuid::Uuid;
@@ -16,11 +16,26 @@ pub async fn asset(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<Asset>> {
     sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await
 }
 
-/// The EXIF orientation (1–8) the metadata step stored for an asset, if any.
-pub async fn orientation(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<u16>> {
-    let stored: Option<Option<String>> =
-        sqlx::query_scalar("SELECT orientation FROM exif WHERE asset_id = $1").bind(id).fetch_optional(pool).await?;
-    Ok(stored.flatten().and_then(|o| o.parse().ok()))
+/// What the metadata step found that later steps need, typed (`asset_media_facts`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, FromRow)]
+pub struct MediaFacts {
+    /// EXIF orientation, 1..=8.
+    pub orientation: Option<i16>,
+    /// Clockwise degrees a video's frames are turned.
+    pub rotation: Option<i16>,
+    pub container: Option<String>,
+    pub video_codec: Option<String>,
+    pub audio_codec: Option<String>,
+}
+
+/// The facts the metadata step stored for an asset; `None` before it ran.
+pub async fn media_facts(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<MediaFacts>> {
+    sqlx::query_as(
+        "SELECT orientation, rotation, container, video_codec, audio_codec FROM asset_media_facts WHERE asset_id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await
 }
 
 /// What the metadata step learned about the asset itself.
@@ -35,8 +50,28 @@ pub struct AssetFacts {
 
 /// Stores the metadata step's results and marks the step done, in one transaction. Properties
 /// a user corrected by hand (`exif.locked_properties`) keep the user's values.
-pub async fn save_metadata(pool: &PgPool, id: Uuid, exif: &Exif, facts: &AssetFacts) -> sqlx::Result<()> {
+pub async fn save_metadata(
+    pool: &PgPool,
+    id: Uuid,
+    exif: &Exif,
+    facts: &AssetFacts,
+    media: &MediaFacts,
+) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO asset_media_facts (asset_id, orientation, rotation, container, video_codec, audio_codec)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (asset_id) DO UPDATE SET orientation = EXCLUDED.orientation, rotation = EXCLUDED.rotation,
+             container = EXCLUDED.container, video_codec = EXCLUDED.video_codec, audio_codec = EXCLUDED.audio_codec",
+    )
+    .bind(id)
+    .bind(media.orientation)
+    .bind(media.rotation)
+    .bind(&media.container)
+    .bind(&media.video_codec)
+    .bind(&media.audio_codec)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(
         "INSERT INTO exif (asset_id, make, model, lens_model, exposure_time, f_number, iso, focal_length,
              date_time_original, modify_date, time_zone, latitude, longitude, city, state, country, orientation,
@@ -112,25 +147,22 @@ pub async fn save_metadata(pool: &PgPool, id: Uuid, exif: &Exif, facts: &AssetFa
     tx.commit().await
 }
 
-/// Where the thumbnail step put its files, and what it learned.
+/// Where the thumbnail step put its files, and the thumbhash. Width and height are the
+/// metadata step's: it reads them from the header, oriented, before any pixel is decoded.
 #[derive(Debug, Clone)]
 pub struct Thumbnails {
     pub thumbnail_key: String,
     pub preview_key: String,
     pub thumbhash: Vec<u8>,
-    pub width: i32,
-    pub height: i32,
 }
 
 pub async fn save_thumbnails(pool: &PgPool, id: Uuid, thumbs: &Thumbnails) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
     assets::upsert_file(&mut *tx, id, AssetFileKind::Thumbnail, &thumbs.thumbnail_key).await?;
     assets::upsert_file(&mut *tx, id, AssetFileKind::Preview, &thumbs.preview_key).await?;
-    sqlx::query("UPDATE assets SET thumbhash = $2, width = $3, height = $4, updated_at = now() WHERE id = $1")
+    sqlx::query("UPDATE assets SET thumbhash = $2, updated_at = now() WHERE id = $1")
         .bind(id)
         .bind(&thumbs.thumbhash)
-        .bind(thumbs.width)
-        .bind(thumbs.height)
         .execute(&mut *tx)
         .await?;
     mark_done(&mut tx, id, Queue::Thumbnails).await?;
@@ -147,23 +179,11 @@ pub async fn save_encoded_video(pool: &PgPool, id: Uuid, key: Option<&str>) -> s
     tx.commit().await
 }
 
-fn status_column(queue: Queue) -> &'static str {
-    match queue {
-        Queue::Metadata => "metadata_extracted_at",
-        Queue::Thumbnails => "thumbnails_generated_at",
-        Queue::VideoEncode => "video_encoded_at",
-        Queue::SmartSearch => "smart_search_at",
-        Queue::FaceDetection => "faces_detected_at",
-        Queue::FacialRecognition => "facial_recognition_at",
-        Queue::DuplicateDetection => "duplicates_detected_at",
-    }
-}
-
 pub(crate) async fn mark_done(conn: &mut sqlx::PgConnection, id: Uuid, queue: Queue) -> sqlx::Result<()> {
     let sql = format!(
         "INSERT INTO asset_job_status (asset_id, {column}) VALUES ($1, now())
          ON CONFLICT (asset_id) DO UPDATE SET {column} = now()",
-        column = status_column(queue)
+        column = queue.status_column()
     );
     sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).execute(&mut *conn).await?;
     sqlx::query("DELETE FROM asset_job_failures WHERE asset_id = $1 AND queue = $2")
@@ -275,7 +295,7 @@ pub async fn failure_count(pool: &PgPool, queue: Queue) -> sqlx::Result<i64> {
 
 /// Assets that have passed the step.
 pub async fn completed_count(pool: &PgPool, queue: Queue) -> sqlx::Result<i64> {
-    let sql = format!("SELECT count(*) FROM asset_job_status WHERE {} IS NOT NULL", status_column(queue));
+    let sql = format!("SELECT count(*) FROM asset_job_status WHERE {} IS NOT NULL", queue.status_column());
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(pool).await
 }
 
@@ -304,15 +324,13 @@ pub const TRANSIENT_ATTEMPTS_LIMIT: i32 = 30;
 /// Assets that should go through `queue` now: those whose earlier steps are done and whose step
 /// in `queue` is selected by `which`. Trashed assets are skipped.
 pub async fn due(pool: &PgPool, queue: Queue, which: Due) -> sqlx::Result<Vec<Uuid>> {
-    let prerequisite = match queue {
-        Queue::Metadata => "TRUE",
-        Queue::Thumbnails => "s.metadata_extracted_at IS NOT NULL",
-        Queue::VideoEncode => "s.thumbnails_generated_at IS NOT NULL AND a.type = 'VIDEO'",
-        Queue::SmartSearch | Queue::FaceDetection => "s.thumbnails_generated_at IS NOT NULL",
-        Queue::FacialRecognition => "s.faces_detected_at IS NOT NULL",
-        Queue::DuplicateDetection => "s.smart_search_at IS NOT NULL",
+    let prerequisite = match queue.prerequisite() {
+        None => "TRUE".to_owned(),
+        Some(before) => format!("s.{} IS NOT NULL", before.status_column()),
     };
-    let column = status_column(queue);
+    let kinds: Vec<String> =
+        AssetType::ALL.iter().filter(|&&kind| queue.applies_to(kind)).map(|kind| format!("'{kind}'")).collect();
+    let column = queue.status_column();
     let selection = match which {
         Due::All => "TRUE".to_owned(),
         Due::Missing => format!("s.{column} IS NULL"),
@@ -325,8 +343,9 @@ pub async fn due(pool: &PgPool, queue: Queue, which: Due) -> sqlx::Result<Vec<Uu
     };
     let sql = format!(
         "SELECT a.id FROM assets a JOIN asset_job_status s ON s.asset_id = a.id
-         WHERE a.deleted_at IS NULL AND {prerequisite} AND {selection}
-         ORDER BY a.created_at"
+         WHERE a.deleted_at IS NULL AND a.type IN ({kinds}) AND {prerequisite} AND {selection}
+         ORDER BY a.created_at",
+        kinds = kinds.join(", ")
     );
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await
 }
