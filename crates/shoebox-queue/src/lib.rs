@@ -1,5 +1,9 @@
 //! Redis job queues (apalis) shared by the server, which enqueues work, and the workers, which
-//! drain it. Every queue is named explicitly under the installation's namespace.
+//! drain it. Every queue is named explicitly under the installation's namespace. Each push is
+//! announced on the queue's wake channel ([`wake`]), so idle workers start it at once.
+
+pub mod start;
+pub mod wake;
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -12,6 +16,9 @@ use serde::de::DeserializeOwned;
 use shoebox_core::jobs::{AssetJob, Queue};
 use shoebox_core::live::WorkerNotice;
 use uuid::Uuid;
+
+pub use start::start;
+pub use wake::{WakeOnJobs, Wakeups};
 
 /// Counts, over every registered worker of a queue, the jobs it started (`Running`) and those
 /// it fetched but has not started. KEYS: workers set, inflight prefix, job metadata prefix.
@@ -78,34 +85,55 @@ impl JobQueues {
         RedisStorage::new(self.conn.clone()).with_config(config)
     }
 
-    /// The storage a worker drains `queue` through. A worker that stops beating for four
+    /// The storage a worker drains `queue` through, `slots` jobs at a time, fetching when
+    /// `wakes` says jobs arrived. It takes only as many jobs as it has free slots, so another
+    /// worker with free slots gets the rest of a batch. A worker that stops beating for four
     /// `heartbeat`s is presumed dead, and its jobs go back to the queue for others.
-    pub fn consumer<T>(&self, queue: Queue, heartbeat: Duration) -> RedisStorage<T>
+    pub fn consumer<T>(
+        &self,
+        queue: Queue,
+        heartbeat: Duration,
+        wakes: tokio::sync::mpsc::Receiver<()>,
+    ) -> WakeOnJobs<RedisStorage<T>>
     where
         T: Serialize + DeserializeOwned + Send + Sync + Unpin + 'static,
     {
         let config = Config::default()
             .queue(queue.redis_name(&self.namespace))
+            .batch_size(1)
             .heartbeat_interval(heartbeat)
             .missed_heartbeats(4);
-        RedisStorage::new(self.conn.clone()).with_config(config)
+        WakeOnJobs::new(RedisStorage::new(self.conn.clone()).with_config(config), wakes)
+    }
+
+    /// Listens for the wakes of every queue, for this process's consumers.
+    pub fn wakeups(&self) -> anyhow::Result<Wakeups> {
+        Wakeups::listen(&self.url, &self.namespace)
+    }
+
+    /// Tells `queue`'s workers that it has new jobs, or was paused or resumed.
+    async fn announce(&self, queue: Queue) -> anyhow::Result<()> {
+        let mut conn = self.conn.clone();
+        redis::cmd("PUBLISH").arg(wake::channel(&self.namespace, queue)).arg("").query_async::<()>(&mut conn).await?;
+        Ok(())
     }
 
     fn paused_key(&self, queue: Queue) -> String {
         format!("{}:paused", queue.redis_name(&self.namespace))
     }
 
-    /// Stops workers from starting new jobs of `queue` (jobs under way finish).
+    /// Stops workers from starting new jobs of `queue` (jobs under way finish). Workers hear of
+    /// it, and of [`Self::resume`], on the queue's wake channel.
     pub async fn pause(&self, queue: Queue) -> anyhow::Result<()> {
         let mut conn = self.conn.clone();
         redis::cmd("SET").arg(self.paused_key(queue)).arg(1).query_async::<()>(&mut conn).await?;
-        Ok(())
+        self.announce(queue).await
     }
 
     pub async fn resume(&self, queue: Queue) -> anyhow::Result<()> {
         let mut conn = self.conn.clone();
         redis::cmd("DEL").arg(self.paused_key(queue)).query_async::<()>(&mut conn).await?;
-        Ok(())
+        self.announce(queue).await
     }
 
     pub async fn is_paused(&self, queue: Queue) -> anyhow::Result<bool> {
@@ -167,17 +195,20 @@ impl JobQueues {
     pub async fn push_asset(&self, queue: Queue, job: AssetJob) -> anyhow::Result<()> {
         let mut storage = self.storage::<AssetJob>(queue);
         storage.push(job).await.with_context(|| format!("enqueueing {} for {}", queue.name(), job.asset_id))?;
-        Ok(())
+        self.announce(queue).await
     }
 
     /// Enqueues one step for many assets.
     pub async fn push_many(&self, queue: Queue, asset_ids: &[Uuid]) -> anyhow::Result<()> {
+        if asset_ids.is_empty() {
+            return Ok(());
+        }
         let mut storage = self.storage::<AssetJob>(queue);
         for chunk in asset_ids.chunks(1000) {
             let jobs = chunk.iter().map(|&asset_id| AssetJob { asset_id }).collect();
             storage.push_bulk(jobs).await.with_context(|| format!("enqueueing {} jobs", queue.name()))?;
         }
-        Ok(())
+        self.announce(queue).await
     }
 
     /// Jobs waiting in `queue` and jobs workers are running now. apalis keeps the jobs a worker
