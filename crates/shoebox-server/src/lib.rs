@@ -9,6 +9,7 @@ pub mod error;
 pub mod extract;
 pub mod ingest;
 pub mod live;
+pub mod metrics;
 pub mod security_headers;
 pub mod serve;
 pub mod text_encoder;
@@ -66,6 +67,7 @@ pub fn router(ctx: ApiContext) -> Router {
         .nest("/api", api)
         .route("/.well-known/immich", get(api::server::well_known))
         .merge(web)
+        .layer(axum::middleware::from_fn(metrics::track))
         .layer(live)
         .layer(CatchPanicLayer::new())
         .layer(TraceLayer::new_for_http());

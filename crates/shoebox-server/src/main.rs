@@ -9,7 +9,19 @@ async fn main() -> anyhow::Result<()> {
     let config = Config::from_env()?;
     tracing_subscriber::fmt().with_env_filter(EnvFilter::try_new(&config.log_filter)?).init();
     let addr = config.listen_addr();
-    let (app, _ctx) = shoebox_server::build(config).await?;
+    let metrics_address = config.server_metrics_address;
+    let (app, ctx) = shoebox_server::build(config).await?;
+    if let Some(metrics_address) = metrics_address {
+        let listener = tokio::net::TcpListener::bind(metrics_address)
+            .await
+            .with_context(|| format!("cannot listen on {metrics_address} for metrics"))?;
+        tracing::info!("metrics at http://{metrics_address}/metrics");
+        tokio::spawn(async move {
+            if let Err(err) = shoebox_server::metrics::serve(listener, ctx).await {
+                tracing::error!(error = %format!("{err:#}"), "metrics are off");
+            }
+        });
+    }
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!("Shoebox is listening on http://{addr}");
     shoebox_server::serve(listener, app, shutdown_signal()).await?;

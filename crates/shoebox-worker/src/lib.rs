@@ -5,6 +5,7 @@
 //! can rebuild the queues from the database alone.
 
 pub mod geodata;
+pub mod metrics;
 pub mod models;
 pub mod pipeline;
 pub mod reconcile;

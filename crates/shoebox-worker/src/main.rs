@@ -35,17 +35,11 @@ async fn main() -> anyhow::Result<()> {
                 [] => Queue::ALL.to_vec(),
                 names => names
                     .iter()
-                    .map(|name| {
-                        Queue::ALL
-                            .iter()
-                            .copied()
-                            .find(|q| q.name() == *name)
-                            .with_context(|| format!("no queue named {name}"))
-                    })
+                    .map(|name| Queue::named(name).with_context(|| format!("no queue named {name}")))
                     .collect::<anyhow::Result<_>>()?,
             };
             for queue in queues {
-                let count = pipeline.enqueue_due(queue, which).await?;
+                let count = shoebox_queue::start(&pipeline.db, &pipeline.queues, queue, which).await?;
                 println!("{}: queued {count}", queue.name());
             }
             Ok(())
@@ -63,6 +57,9 @@ async fn run(pipeline: Pipeline, config: &Config) -> anyhow::Result<()> {
             Ok(count) => tracing::info!(count, "loaded places for reverse geocoding"),
             Err(err) => tracing::warn!(error = %format!("{err:#}"), "reverse geocoding is off: cannot load places"),
         }
+    }
+    if let Some(address) = config.worker_metrics_address {
+        shoebox_worker::metrics::serve(address, pipeline.clone())?;
     }
     start_machine_learning(config);
     tracing::info!(namespace = pipeline.queues.namespace(), "worker connected; draining queues");

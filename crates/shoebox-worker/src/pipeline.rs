@@ -1,19 +1,22 @@
-//! What every step needs: the database, storage, the queues, and the media settings.
+//! What every step needs (the database, storage, the queues, the media settings, the CPU budget),
+//! and how a job runs: wait while paused, take its share of the CPU budget, retry what may pass,
+//! record why a step gave up, and on success do what follows it ([`Pipeline::on_done`], the one
+//! place follow-up jobs and live events are decided, from the job graph in `shoebox_core::jobs`).
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use shoebox_core::Config;
 use shoebox_core::jobs::{AssetJob, Queue};
 use shoebox_core::storage::{LocalStorage, Storage};
 use shoebox_db::PgPool;
-use shoebox_db::pipeline::Due;
-use shoebox_media::{Limits, ThumbnailSettings};
+use shoebox_media::{Limits, ThumbnailSettings, TranscodeSettings};
 use shoebox_queue::JobQueues;
+use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 use crate::models::Models;
-use crate::steps::{self, StepError};
+use crate::steps::{self, Finished, StepError};
 
 /// Attempts a step gets for failures that may pass (database or storage hiccups).
 const ATTEMPTS: u32 = 3;
@@ -32,6 +35,10 @@ pub struct Pipeline {
     pub limits: Limits,
     /// Machine-learning models, loaded on first use.
     pub models: Arc<Models>,
+    /// Shares of the worker's cores; CPU-heavy steps hold one (a transcode more) while they run.
+    pub cpu: Arc<Semaphore>,
+    pub cpu_budget: usize,
+    pub transcode: TranscodeSettings,
 }
 
 impl Pipeline {
@@ -55,7 +62,23 @@ impl Pipeline {
             thumbnails: ThumbnailSettings::default(),
             limits: Limits::new(config.max_image_pixels, config.decode_memory_bytes),
             models: Arc::new(Models::new(config.ml.clone())),
+            cpu: Arc::new(Semaphore::new(config.cpu_budget)),
+            cpu_budget: config.cpu_budget,
+            // A transcode keeps one share of the budget free for photos arriving meanwhile.
+            transcode: TranscodeSettings {
+                threads: config.cpu_budget.saturating_sub(1).max(1),
+                ..TranscodeSettings::default()
+            },
         })
+    }
+
+    /// How many shares of the CPU budget a step of `queue` holds while it runs.
+    fn cpu_shares(&self, queue: Queue) -> u32 {
+        match queue {
+            Queue::VideoEncode => self.transcode.threads.min(self.cpu_budget) as u32,
+            queue if queue.is_cpu_bound() => 1,
+            _ => 0,
+        }
     }
 
     /// Runs one queue's step for one asset: waits while the queue is paused, retries failures
@@ -69,34 +92,75 @@ impl Pipeline {
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
+        let started = Instant::now();
+        let outcome = self.run_step(queue, job.asset_id).await;
+        metrics::counter!("shoebox_jobs_total", "queue" => queue.name(), "outcome" => outcome).increment(1);
+        metrics::histogram!("shoebox_job_duration_seconds", "queue" => queue.name(), "outcome" => outcome)
+            .record(started.elapsed().as_secs_f64());
+        Ok(())
+    }
+
+    /// Runs the step with its retries and records how it ended; returns the outcome's name for
+    /// the metrics: `done`, `skipped` (asset gone), `waiting` (for its model) or `failed`.
+    async fn run_step(&self, queue: Queue, asset_id: Uuid) -> &'static str {
         let mut attempt = 1;
         loop {
-            let outcome = steps::run(self, queue, job.asset_id).await;
+            let outcome = {
+                // Closed never: the semaphore lives as long as the pipeline.
+                let _share = match self.cpu_shares(queue) {
+                    0 => None,
+                    shares => self.cpu.acquire_many(shares).await.ok(),
+                };
+                steps::run(self, queue, asset_id).await
+            };
             match outcome {
-                Ok(()) => return Ok(()),
+                Ok(Some(finished)) => {
+                    self.on_done(queue, asset_id, finished).await;
+                    return "done";
+                }
+                Ok(None) => return "skipped",
                 Err(StepError::Transient(err)) if attempt < ATTEMPTS => {
-                    tracing::warn!(queue = queue.name(), asset = %job.asset_id, attempt, error = %format!("{err:#}"), "retrying");
+                    tracing::warn!(queue = queue.name(), asset = %asset_id, attempt, error = %format!("{err:#}"), "retrying");
                     tokio::time::sleep(Duration::from_secs(2u64.pow(attempt))).await;
                     attempt += 1;
                 }
                 Err(StepError::WaitingForModel(reason)) => {
-                    tracing::info!(queue = queue.name(), asset = %job.asset_id, %reason, "parked");
-                    if let Err(err) = shoebox_db::pipeline::record_waiting(&self.db, job.asset_id, queue, &reason).await
-                    {
-                        tracing::error!(asset = %job.asset_id, error = %err, "could not park a job waiting for its model");
+                    tracing::info!(queue = queue.name(), asset = %asset_id, %reason, "parked");
+                    if let Err(err) = shoebox_db::pipeline::record_waiting(&self.db, asset_id, queue, &reason).await {
+                        tracing::error!(asset = %asset_id, error = %err, "could not park a job waiting for its model");
                     }
-                    return Ok(());
+                    return "waiting";
                 }
                 Err(err) => {
                     // A failure that may pass is tried again by the reconcile, which also finds
                     // the asset when not even the failure could be recorded (database down).
                     let transient = matches!(err, StepError::Transient(_));
                     let reason = err.to_string();
-                    tracing::warn!(queue = queue.name(), asset = %job.asset_id, %reason, transient, "job failed");
-                    self.record_failure(job.asset_id, queue, attempt, &reason, transient).await;
-                    return Ok(());
+                    tracing::warn!(queue = queue.name(), asset = %asset_id, %reason, transient, "job failed");
+                    self.record_failure(asset_id, queue, attempt, &reason, transient).await;
+                    return "failed";
                 }
             }
+        }
+    }
+
+    /// What follows a step done for an asset (Immich's `JobService.onDone`): the owner's live
+    /// clients hear of it, then the next steps of the job graph are queued, plus whatever else
+    /// the step asked for. A lost push is found again by the reconcile.
+    async fn on_done(&self, queue: Queue, asset_id: Uuid, finished: Finished) {
+        let notices = queue.done_notice(finished.owner_id, asset_id).into_iter().chain(finished.done.notices);
+        for notice in notices {
+            if let Err(err) = self.queues.publish_notice(&notice).await {
+                tracing::warn!(asset = %asset_id, error = %err, "could not publish a live event");
+            }
+        }
+        for &next in queue.successors(finished.kind) {
+            if let Err(err) = self.queues.push_asset(next, AssetJob { asset_id }).await {
+                tracing::warn!(%asset_id, queue = next.name(), error = %err, "could not queue the next step");
+            }
+        }
+        if let Err(err) = self.queues.push_many(queue, &finished.done.again).await {
+            tracing::warn!(queue = queue.name(), error = %err, "could not queue the step again for other assets");
         }
     }
 
@@ -106,19 +170,5 @@ impl Pipeline {
         if let Err(err) = result {
             tracing::error!(%asset, queue = queue.name(), error = %err, "could not record a job failure");
         }
-    }
-
-    /// Queues the next step for an asset. A lost push is found again by the reconcile.
-    pub async fn enqueue(&self, queue: Queue, asset_id: Uuid) {
-        if let Err(err) = self.queues.push_asset(queue, AssetJob { asset_id }).await {
-            tracing::warn!(%asset_id, queue = queue.name(), error = %err, "could not queue the next step");
-        }
-    }
-
-    /// Queues every asset `which` selects for `queue`.
-    pub async fn enqueue_due(&self, queue: Queue, which: Due) -> anyhow::Result<usize> {
-        let ids = shoebox_db::pipeline::due(&self.db, queue, which).await?;
-        self.queues.push_many(queue, &ids).await?;
-        Ok(ids.len())
     }
 }

@@ -1,4 +1,5 @@
-//! Runs one apalis worker per queue, each with its configured concurrency, until shutdown.
+//! Runs one apalis worker per queue, each with its configured concurrency, until shutdown. Each
+//! fetches as soon as its queue's wake channel says jobs arrived (see `shoebox_queue::wake`).
 //! Worker names are unique per run, so a restarted worker is not refused while the old one's
 //! heartbeat is still fresh; a dead worker's jobs go back to the queue after four missed
 //! heartbeats.
@@ -15,7 +16,7 @@ use std::time::{Duration, Instant};
 use apalis::prelude::*;
 use shoebox_core::Config;
 use shoebox_core::jobs::{AssetJob, Queue};
-use shoebox_queue::JobQueues;
+use shoebox_queue::{JobQueues, Wakeups};
 use tokio::sync::{Notify, watch};
 
 use crate::{Pipeline, reconcile};
@@ -24,8 +25,10 @@ use crate::{Pipeline, reconcile};
 const VACUUM_EVERY: Duration = Duration::from_secs(60);
 /// How long stopping waits for jobs under way.
 const SHUTDOWN_LIMIT: Duration = Duration::from_secs(30);
-/// How often a worker looks whether its queue was paused or resumed.
-const PAUSE_POLL: Duration = Duration::from_millis(250);
+/// How often a worker looks whether its queue was paused or resumed when it heard nothing (the
+/// wake channel tells it at once; this covers a lost notice). The look wakes the worker too, so
+/// it is kept far from the path of a new job.
+const PAUSE_FALLBACK: Duration = Duration::from_secs(10);
 /// Longest wait between attempts to reach a Redis that is away.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
@@ -41,30 +44,23 @@ pub async fn run(
     shutdown: impl std::future::Future<Output = std::io::Result<()>> + Send + 'static,
 ) -> anyhow::Result<()> {
     let (stop, stopping) = watch::channel(false);
+    let wakeups = Arc::new(pipeline.queues.wakeups()?);
     let lost_redis = Arc::new(Notify::new());
     let background = [
         tokio::spawn(vacuum_forever(pipeline.clone())),
         tokio::spawn(watch_models_forever(pipeline.clone(), config.ml.model_poll)),
         tokio::spawn(reconcile::reconcile_forever(pipeline.clone(), config.reconcile_interval, lost_redis.clone())),
     ];
-    let queues = [
-        (Queue::Metadata, config.concurrency_metadata),
-        (Queue::Thumbnails, config.concurrency_thumbnails),
-        (Queue::VideoEncode, config.concurrency_video),
-        (Queue::SmartSearch, config.ml.concurrency_smart_search),
-        (Queue::FaceDetection, config.ml.concurrency_face_detection),
-        (Queue::FacialRecognition, config.ml.concurrency_facial_recognition),
-        (Queue::DuplicateDetection, config.ml.concurrency_duplicates),
-    ];
     let mut drains = tokio::task::JoinSet::new();
-    for (queue, concurrency) in queues {
+    for &queue in Queue::ALL {
         let drain = Drain {
             pipeline: pipeline.clone(),
             queue,
-            concurrency: concurrency.max(1),
+            concurrency: config.concurrency(queue),
             heartbeat: config.worker_heartbeat,
             stopping: stopping.clone(),
             lost_redis: lost_redis.clone(),
+            wakeups: wakeups.clone(),
         };
         drains.spawn(drain.run());
     }
@@ -88,6 +84,7 @@ struct Drain {
     heartbeat: Duration,
     stopping: watch::Receiver<bool>,
     lost_redis: Arc<Notify>,
+    wakeups: Arc<Wakeups>,
 }
 
 impl Drain {
@@ -100,7 +97,11 @@ impl Drain {
             let started = Instant::now();
             let queue = self.queue;
             let worker = WorkerBuilder::new(worker_name(queue))
-                .backend(self.pipeline.queues.consumer::<AssetJob>(queue, self.heartbeat))
+                .backend(self.pipeline.queues.consumer::<AssetJob>(
+                    queue,
+                    self.heartbeat,
+                    self.wakeups.subscribe(queue),
+                ))
                 .concurrency(self.concurrency)
                 .parallelize(tokio::spawn)
                 .data(self.pipeline.clone())
@@ -110,7 +111,12 @@ impl Drain {
                 });
             let queues = self.pipeline.queues.clone();
             let stopping = self.stopping.clone();
-            let outcome = worker.run_with_ctx(move |ctx| control(ctx, queues.clone(), queue, stopping.clone())).await;
+            let wakeups = self.wakeups.clone();
+            let outcome = worker
+                .run_with_ctx(move |ctx| {
+                    control(ctx, queues.clone(), queue, stopping.clone(), wakeups.subscribe(queue))
+                })
+                .await;
             let Err(err) = outcome else { return };
             if *self.stopping.borrow() {
                 return;
@@ -135,26 +141,30 @@ impl Drain {
 }
 
 /// Runs beside an apalis worker: holds it (fetching nothing, still beating) while its queue is
-/// paused, and stops it when the process stops.
+/// paused, and stops it when the process stops. It looks at the pause flag when the queue's wake
+/// channel says something changed.
 async fn control(
     ctx: WorkerContext,
     queues: JobQueues,
     queue: Queue,
     mut stopping: watch::Receiver<bool>,
+    mut notices: tokio::sync::mpsc::Receiver<()>,
 ) -> Result<(), WorkerError> {
-    let mut every = tokio::time::interval(PAUSE_POLL);
+    let mut fallback = tokio::time::interval(PAUSE_FALLBACK);
     loop {
         tokio::select! {
             _ = stopped(&mut stopping) => break,
-            _ = every.tick() => match queues.is_paused(queue).await {
-                Ok(true) if ctx.is_running() => {
-                    let _ = ctx.pause();
-                }
-                Ok(false) if ctx.is_paused() => {
-                    let _ = ctx.resume();
-                }
-                _ => {}
-            },
+            Some(()) = notices.recv() => {}
+            _ = fallback.tick() => {}
+        }
+        match queues.is_paused(queue).await {
+            Ok(true) if ctx.is_running() => {
+                let _ = ctx.pause();
+            }
+            Ok(false) if ctx.is_paused() => {
+                let _ = ctx.resume();
+            }
+            _ => {}
         }
     }
     // A worker not started yet cannot stop; it starts at once.

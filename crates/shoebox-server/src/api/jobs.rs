@@ -50,13 +50,9 @@ pub fn router() -> Router<ApiContext> {
         .route("/queues/{name}", get(one))
 }
 
-fn queue_named(name: &str) -> Option<Queue> {
-    Queue::ALL.iter().copied().find(|queue| queue.name() == name)
-}
-
 fn known(name: &str) -> ApiResult<Option<Queue>> {
     if IMMICH_QUEUES.contains(&name) {
-        Ok(queue_named(name))
+        Ok(Queue::named(name))
     } else {
         Err(ApiError::NotFound(format!("No queue named {name:?}")))
     }
@@ -94,7 +90,7 @@ async fn legacy_one(ctx: &ApiContext, queue: Option<Queue>) -> ApiResult<Value> 
 async fn legacy_all(State(ctx): State<ApiContext>, _auth: Auth) -> ApiResult<Json<Value>> {
     let mut out = Map::new();
     for name in IMMICH_QUEUES {
-        out.insert((*name).to_owned(), legacy_one(&ctx, queue_named(name)).await?);
+        out.insert((*name).to_owned(), legacy_one(&ctx, Queue::named(name)).await?);
     }
     Ok(Json(Value::Object(out)))
 }
@@ -135,13 +131,8 @@ async fn command(
     match body.command.as_str() {
         // `force` re-runs the step for every asset; otherwise only where it has not run.
         "start" => {
-            if body.force && queue == Queue::FacialRecognition {
-                // Immich's full re-cluster: machine-made faces lose their people first.
-                shoebox_db::faces::reset_recognition(&ctx.db).await?;
-            }
             let which = if body.force { pipeline::Due::All } else { pipeline::Due::Missing };
-            let ids = pipeline::due(&ctx.db, queue, which).await?;
-            ctx.queues.push_many(queue, &ids).await?;
+            shoebox_queue::start(&ctx.db, &ctx.queues, queue, which).await?;
         }
         "pause" => ctx.queues.pause(queue).await?,
         "resume" => ctx.queues.resume(queue).await?,

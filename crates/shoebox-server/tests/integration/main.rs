@@ -18,6 +18,7 @@ mod live;
 mod live_photos;
 mod locked_folder;
 mod memories;
+mod metrics;
 mod ml_api;
 mod ml_contract;
 mod mobile_app;

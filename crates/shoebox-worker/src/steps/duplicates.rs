@@ -3,14 +3,14 @@
 
 use shoebox_db::assets::Asset;
 
-use super::StepError;
+use super::{Done, StepError};
 use crate::Pipeline;
 
-pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<(), StepError> {
+pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<Done, StepError> {
     let max_distance = pipeline.models.config.duplicate_max_distance;
     let group = shoebox_db::duplicates::detect(&pipeline.db, asset.id, max_distance).await?;
     if let Some(group) = group {
         tracing::debug!(asset = %asset.id, %group, "near-duplicates found");
     }
-    Ok(())
+    Ok(Done::default())
 }

@@ -12,8 +12,10 @@ use crate::Pipeline;
 
 const SIZE: u32 = 250;
 
-/// Makes the crops of the owner's people that have none (new people, or a new chosen face).
-pub async fn make_missing(pipeline: &Pipeline, owner: Uuid) -> Result<(), StepError> {
+/// Makes the crops of the owner's people that have none (new people, or a new chosen face);
+/// returns the live events that tell the owner's clients.
+pub async fn make_missing(pipeline: &Pipeline, owner: Uuid) -> Result<Vec<WorkerNotice>, StepError> {
+    let mut notices = Vec::new();
     for pending in shoebox_db::faces::pending_thumbnails(&pipeline.db, owner).await? {
         let path = original_path(pipeline, &pending.preview_path).await?;
         let preview = decode_rgb(path).await?;
@@ -24,12 +26,9 @@ pub async fn make_missing(pipeline: &Pipeline, owner: Uuid) -> Result<(), StepEr
         let key = derived_key("thumbs", pending.owner_id, pending.person_id, "person.jpeg");
         pipeline.storage.put(&key, jpeg).await?;
         shoebox_db::faces::set_thumbnail(&pipeline.db, pending.person_id, &key).await?;
-        let notice = WorkerNotice::PersonThumbnailReady { owner_id: pending.owner_id, person_id: pending.person_id };
-        if let Err(err) = pipeline.queues.publish_notice(&notice).await {
-            tracing::warn!(person = %pending.person_id, error = %err, "could not publish the person's new thumbnail");
-        }
+        notices.push(WorkerNotice::PersonThumbnailReady { owner_id: pending.owner_id, person_id: pending.person_id });
     }
-    Ok(())
+    Ok(notices)
 }
 
 fn crop(preview: &image::RgbImage, face: &PendingThumbnail) -> Result<Vec<u8>, StepError> {

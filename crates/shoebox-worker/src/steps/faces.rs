@@ -1,14 +1,13 @@
 //! Face detection: SCRFD finds faces on the preview, ArcFace describes each; boxes are stored in
-//! the preview's pixel space with its size, as Immich stores them. Then recognition clusters them.
+//! the preview's pixel space with its size, as Immich stores them.
 
-use shoebox_core::jobs::Queue;
 use shoebox_db::assets::Asset;
 use shoebox_db::faces::NewFace;
 
-use super::{StepError, infer, preview_image};
+use super::{Done, StepError, infer, preview_image};
 use crate::Pipeline;
 
-pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<(), StepError> {
+pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<Done, StepError> {
     let (detector, recognizer) = pipeline.models.faces().await?;
     let image = preview_image(pipeline, asset).await?;
     let faces = infer(move || {
@@ -34,6 +33,5 @@ pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<(), StepError> {
     })
     .await?;
     shoebox_db::faces::replace_detected(&pipeline.db, asset.id, &faces).await?;
-    pipeline.enqueue(Queue::FacialRecognition, asset.id).await;
-    Ok(())
+    Ok(Done::default())
 }

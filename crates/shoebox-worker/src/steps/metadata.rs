@@ -1,17 +1,17 @@
-//! Metadata: read EXIF and stream facts, resolve when and where the photo was taken, store
-//! them, then queue thumbnails.
+//! Metadata: read EXIF and stream facts, resolve when and where the photo was taken, and store
+//! them, with what later steps need typed (orientation, streams, container) and the asset's
+//! displayed size: this step alone sets width and height.
 
 use chrono::{DateTime, Utc};
-use shoebox_core::jobs::Queue;
 use shoebox_db::assets::Asset;
 use shoebox_db::exif::Exif;
-use shoebox_db::pipeline::AssetFacts;
+use shoebox_db::pipeline::{AssetFacts, MediaFacts};
 use shoebox_media::MediaMetadata;
 
-use super::{StepError, blocking, original_path};
+use super::{Done, StepError, blocking, original_path};
 use crate::Pipeline;
 
-pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<(), StepError> {
+pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<Done, StepError> {
     let path = original_path(pipeline, &asset.original_path).await?;
     let mime = asset.original_mime_type.clone();
     let meta = blocking(move || shoebox_media::discover(&path, &mime)).await?;
@@ -33,9 +33,15 @@ pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<(), StepError> {
         duration_ms: meta.duration_ms,
         taken_at: taken_at(&meta),
     };
-    shoebox_db::pipeline::save_metadata(&pipeline.db, asset.id, &exif, &facts).await?;
-    pipeline.enqueue(Queue::Thumbnails, asset.id).await;
-    Ok(())
+    let media = MediaFacts {
+        orientation: meta.orientation.filter(|o| (1..=8).contains(o)).map(|o| o as i16),
+        rotation: meta.rotation.map(|r| r.rem_euclid(360) as i16),
+        container: meta.container.clone(),
+        video_codec: meta.video_codec.clone(),
+        audio_codec: meta.audio_codec.clone(),
+    };
+    shoebox_db::pipeline::save_metadata(&pipeline.db, asset.id, &exif, &facts, &media).await?;
+    Ok(Done::default())
 }
 
 fn exif_record(meta: &MediaMetadata, file_size: i64) -> Exif {
@@ -77,10 +83,10 @@ pub fn taken_at(meta: &MediaMetadata) -> Option<(DateTime<Utc>, DateTime<Utc>)> 
 }
 
 /// Width and height as the photo is seen: EXIF orientations 5–8 and quarter-turn video
-/// rotations swap them.
+/// rotations swap them, unless the size is already upright (HEIC/HEIF).
 fn oriented_size(meta: &MediaMetadata) -> (Option<u32>, Option<u32>) {
-    let turned =
-        matches!(meta.orientation, Some(5..=8)) || matches!(meta.rotation.map(|r| r.rem_euclid(180)), Some(90));
+    let turned = !meta.size_is_upright && matches!(meta.orientation, Some(5..=8))
+        || matches!(meta.rotation.map(|r| r.rem_euclid(180)), Some(90));
     if turned { (meta.height, meta.width) } else { (meta.width, meta.height) }
 }
 
@@ -112,5 +118,7 @@ mod tests {
         assert_eq!(oriented_size(&rotated), (Some(3000), Some(4000)));
         let video = MediaMetadata { width: Some(1920), height: Some(1080), rotation: Some(-90), ..Default::default() };
         assert_eq!(oriented_size(&video), (Some(1080), Some(1920)));
+        let heic = MediaMetadata { size_is_upright: true, ..rotated };
+        assert_eq!(oriented_size(&heic), (Some(4000), Some(3000)), "libheif's size is already upright");
     }
 }

@@ -10,8 +10,9 @@ mod smart_search;
 mod thumbnails;
 mod video;
 
-use shoebox_core::domain::AssetFileKind;
+use shoebox_core::domain::{AssetFileKind, AssetType};
 use shoebox_core::jobs::Queue;
+use shoebox_core::live::WorkerNotice;
 use shoebox_media::MediaError;
 use uuid::Uuid;
 
@@ -65,13 +66,31 @@ impl From<std::io::Error> for StepError {
     }
 }
 
-/// Runs `queue`'s step for an asset. An asset deleted meanwhile is simply skipped.
-pub async fn run(pipeline: &Pipeline, queue: Queue, asset_id: Uuid) -> Result<(), StepError> {
+/// What a step asks for beyond the job graph's follow-ups, which the pipeline queues itself.
+#[derive(Debug, Default)]
+pub struct Done {
+    /// Other assets whose same step should run again (recognition: faces that may now join a
+    /// person who did not exist before).
+    pub again: Vec<Uuid>,
+    /// Live events beyond the step's own (recognition: people whose face crop changed).
+    pub notices: Vec<WorkerNotice>,
+}
+
+/// A step done for an asset: what the pipeline needs to decide what follows.
+#[derive(Debug)]
+pub struct Finished {
+    pub owner_id: Uuid,
+    pub kind: AssetType,
+    pub done: Done,
+}
+
+/// Runs `queue`'s step for an asset. An asset deleted meanwhile is skipped (`None`).
+pub async fn run(pipeline: &Pipeline, queue: Queue, asset_id: Uuid) -> Result<Option<Finished>, StepError> {
     let Some(asset) = shoebox_db::pipeline::asset(&pipeline.db, asset_id).await? else {
         tracing::debug!(%asset_id, queue = queue.name(), "asset is gone; skipping");
-        return Ok(());
+        return Ok(None);
     };
-    match queue {
+    let done = match queue {
         Queue::Metadata => metadata::run(pipeline, &asset).await,
         Queue::Thumbnails => thumbnails::run(pipeline, &asset).await,
         Queue::VideoEncode => video::run(pipeline, &asset).await,
@@ -79,7 +98,8 @@ pub async fn run(pipeline: &Pipeline, queue: Queue, asset_id: Uuid) -> Result<()
         Queue::FaceDetection => faces::run(pipeline, &asset).await,
         Queue::FacialRecognition => recognition::run(pipeline, &asset).await,
         Queue::DuplicateDetection => duplicates::run(pipeline, &asset).await,
-    }
+    }?;
+    Ok(Some(Finished { owner_id: asset.owner_id, kind: asset.kind(), done }))
 }
 
 /// The asset's preview (made by the thumbnail step), decoded: the image the ML steps look at.

@@ -7,18 +7,17 @@
 
 use std::collections::BTreeSet;
 
-use shoebox_core::jobs::Queue;
 use shoebox_db::assets::Asset;
 use shoebox_db::faces;
 use uuid::Uuid;
 
-use super::{StepError, face_crop};
+use super::{Done, StepError, face_crop};
 use crate::Pipeline;
 
 /// Most neighbours looked at per face; enough to find a person among them.
 const NEIGHBOURS: i64 = 64;
 
-pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<(), StepError> {
+pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<Done, StepError> {
     let config = &pipeline.models.config;
     let min_faces = config.face_min_faces.max(1);
     let mut tx = pipeline.db.begin().await?;
@@ -43,8 +42,6 @@ pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<(), StepError> {
     }
     faces::mark_recognized(&mut tx, asset.id).await?;
     tx.commit().await?;
-    for other in retry {
-        pipeline.enqueue(Queue::FacialRecognition, other).await;
-    }
-    face_crop::make_missing(pipeline, asset.owner_id).await
+    let notices = face_crop::make_missing(pipeline, asset.owner_id).await?;
+    Ok(Done { again: retry.into_iter().collect(), notices })
 }

@@ -1,14 +1,13 @@
-//! Smart search: the CLIP image embedding of the preview, stored for search by description, then
-//! duplicate detection. The first embedding of a model types the table for its dimension.
+//! Smart search: the CLIP image embedding of the preview, stored for search by description. The first embedding of a model types the table for its dimension.
 
 use shoebox_core::jobs::Queue;
 use shoebox_db::assets::Asset;
 use shoebox_db::smart_search::{self, Prepared};
 
-use super::{StepError, infer, preview_image};
+use super::{Done, StepError, infer, preview_image};
 use crate::Pipeline;
 
-pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<(), StepError> {
+pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<Done, StepError> {
     let model = pipeline.models.clip().await?;
     pipeline
         .models
@@ -21,7 +20,8 @@ pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<(), StepError> {
                 tracing::info!(model = %name, dimension = model.dimension(), "new CLIP model: embedding all assets again");
                 let pipeline = pipeline.clone();
                 tokio::spawn(async move {
-                    if let Err(err) = pipeline.enqueue_due(Queue::SmartSearch, shoebox_db::pipeline::Due::Missing).await {
+                    let missing = shoebox_db::pipeline::Due::Missing;
+                    if let Err(err) = shoebox_queue::start(&pipeline.db, &pipeline.queues, Queue::SmartSearch, missing).await {
                         tracing::warn!(error = %err, "could not queue assets for the new CLIP model");
                     }
                 });
@@ -34,6 +34,5 @@ pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<(), StepError> {
     let embedding =
         embedding.into_iter().next().ok_or_else(|| StepError::Permanent("the model returned no embedding".into()))?;
     smart_search::save(&pipeline.db, asset.id, &embedding).await?;
-    pipeline.enqueue(Queue::DuplicateDetection, asset.id).await;
-    Ok(())
+    Ok(Done::default())
 }

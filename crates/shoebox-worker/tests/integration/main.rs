@@ -9,6 +9,7 @@ mod faces;
 mod live;
 mod logs;
 mod phone_photos;
+mod pickup;
 mod pipeline;
 mod resilience;
 mod smart_search;
