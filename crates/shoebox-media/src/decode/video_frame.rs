@@ -1,7 +1,10 @@
 //! A video's poster frame: FFmpeg seeks to about 10% of the clip (at least 1 s in when the
-//! clip is long enough, so fade-ins and black first frames are skipped), decodes up to that
-//! moment, converts the frame to RGB with swscale and turns it upright by the stream's
-//! display rotation. A frame that is still almost black is replaced by one from mid-clip.
+//! clip is long enough, so fade-ins and black first frames are skipped) and decodes only
+//! keyframes until it reaches that moment, as Immich's `-skip_frame nointra` does: a phone's
+//! 4K clip has a keyframe every second or two, and decoding every frame in between cost seconds.
+//! The frame is converted to RGB with swscale and turned upright by the stream's display
+//! rotation. A frame that is still almost black is replaced by one from mid-clip. A stream
+//! without keyframes (intra refresh) is decoded frame by frame instead.
 
 use std::path::Path;
 
@@ -40,9 +43,9 @@ pub fn decode_poster_frame(path: &Path, limits: &Limits) -> Result<DecodedImage,
     drop(probe);
 
     let first_choice = (duration_s * 0.1).max(duration_s.min(2.0) / 2.0);
-    let mut frame = frame_at(path, first_choice)?;
+    let mut frame = frame_near(path, first_choice)?;
     if mean_brightness(&frame) < BLACK_FRAME_MEAN && duration_s > 0.0 {
-        let later = frame_at(path, duration_s * 0.5)?;
+        let later = frame_near(path, duration_s * 0.5)?;
         if mean_brightness(&later) > mean_brightness(&frame) {
             frame = later;
         }
@@ -56,8 +59,17 @@ pub fn decode_poster_frame(path: &Path, limits: &Limits) -> Result<DecodedImage,
     })
 }
 
-/// The first frame at or after `seconds` (or the last frame of a shorter clip), as RGB.
-fn frame_at(path: &Path, seconds: f64) -> Result<RgbImage, MediaError> {
+/// The first keyframe at or after `seconds`, or any frame when the stream has no keyframes.
+fn frame_near(path: &Path, seconds: f64) -> Result<RgbImage, MediaError> {
+    match frame_at(path, seconds, true)? {
+        Some(frame) => Ok(frame),
+        None => frame_at(path, seconds, false)?.ok_or_else(|| MediaError::corrupt("no video frame could be decoded")),
+    }
+}
+
+/// The first frame (a keyframe when `keyframes_only`) at or after `seconds`, or the last one of a
+/// shorter clip, as RGB; `None` when none decodes.
+fn frame_at(path: &Path, seconds: f64, keyframes_only: bool) -> Result<Option<RgbImage>, MediaError> {
     let mut input = open_input(path)?;
     let stream =
         input.streams().best(Type::Video).ok_or_else(|| MediaError::corrupt("the file has no video stream"))?;
@@ -69,6 +81,9 @@ fn frame_at(path: &Path, seconds: f64) -> Result<RgbImage, MediaError> {
         ffmpeg_next::Error::DecoderNotFound => MediaError::Unsupported("no decoder for this video codec".into()),
         other => processing_error("opening the video decoder")(other),
     })?;
+    if keyframes_only {
+        decoder.skip_frame(ffmpeg_next::Discard::NonKey);
+    }
 
     let target_us = (seconds * 1e6) as i64;
     // Seeking lands on the keyframe at or before the target; files that cannot seek are read
@@ -110,8 +125,7 @@ fn frame_at(path: &Path, seconds: f64) -> Result<RgbImage, MediaError> {
         let _ = decoder.send_eof();
         take_frames(&mut decoder, &mut best);
     }
-    let frame = best.ok_or_else(|| MediaError::corrupt("no video frame could be decoded"))?;
-    to_rgb(&frame)
+    best.map(|frame| to_rgb(&frame)).transpose()
 }
 
 fn to_rgb(frame: &VideoFrame) -> Result<RgbImage, MediaError> {
