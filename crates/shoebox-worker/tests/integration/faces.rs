@@ -162,15 +162,7 @@ async fn faces_cluster_into_people_that_can_be_named_and_merged() {
     assert_eq!(names, ["Barack Obama"], "{asset}");
 
     // A full re-cluster starts over from the faces alone: the three photos are one person again.
-    let started = stack
-        .http
-        .put(stack.api("/jobs/facialRecognition"))
-        .bearer_auth(&stack.token)
-        .json(&json!({ "command": "start", "force": true }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(started.status(), StatusCode::OK);
+    stack.start_job("facialRecognition", true).await;
     stack.wait_count("SELECT count(*) FROM asset_job_status WHERE facial_recognition_at IS NOT NULL", 5, LIMIT).await;
     let again = wait_for_one_person(&stack, &[&obama, &obama2, &obama3]).await;
     assert_ne!(again, obama_person, "people were made anew");

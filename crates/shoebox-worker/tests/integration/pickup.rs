@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 
 use common::{Stack, jpeg};
 use reqwest::StatusCode;
-use serde_json::json;
 
 const SLOW_HEARTBEAT: &str = "60";
 /// Upload to served thumbnail through two queues (metadata, thumbnails) with idle workers.
@@ -100,15 +99,7 @@ async fn two_workers_on_one_redis_both_take_jobs_from_one_batch() {
     stack.wait_for(PHOTOS as i64, 0, Duration::from_secs(60)).await;
 
     // The whole batch at once, as an admin re-running thumbnails queues it.
-    let response = stack
-        .http
-        .put(stack.api("/jobs/thumbnailGeneration"))
-        .bearer_auth(&stack.token)
-        .json(&json!({ "command": "start", "force": true }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
+    stack.start_job("thumbnailGeneration", true).await;
 
     let done = ["queue=\"thumbnailGeneration\"", "outcome=\"done\""];
     let start = Instant::now();

@@ -273,16 +273,8 @@ async fn queue_missing_rebuilds_lost_jobs_from_postgres() {
     stack.start_worker();
     stack.wait_for(20, 0, Duration::from_secs(120)).await;
 
-    // Through the API: "start" without force finds nothing missing; with force re-runs all.
-    let start = |force: bool| {
-        stack
-            .http
-            .put(stack.api("/jobs/thumbnailGeneration"))
-            .bearer_auth(&stack.token)
-            .json(&json!({ "command": "start", "force": force }))
-            .send()
-    };
-    assert_eq!(start(false).await.unwrap().status(), StatusCode::OK);
+    // Through the API: "start" without force finds nothing missing.
+    stack.start_job("thumbnailGeneration", false).await;
     let queues = stack.get_json("/queues/thumbnailGeneration").await;
     assert_eq!(queues["statistics"]["completed"], 20);
 }
@@ -351,15 +343,7 @@ async fn hand_corrections_survive_the_metadata_step_running_again() {
     assert_eq!(edited.send().await.unwrap().status(), StatusCode::OK);
     let before = exif_written_at(&stack, &starfish).await;
 
-    let rerun = stack
-        .http
-        .put(stack.api("/jobs/metadataExtraction"))
-        .bearer_auth(&stack.token)
-        .json(&json!({ "command": "start", "force": true }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(rerun.status(), StatusCode::OK);
+    stack.start_job("metadataExtraction", true).await;
     let start = Instant::now();
     while exif_written_at(&stack, &starfish).await == before {
         assert!(start.elapsed() < Duration::from_secs(120), "the metadata step never ran again");

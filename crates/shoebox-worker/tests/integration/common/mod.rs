@@ -232,6 +232,20 @@ impl Stack {
         response.json().await.unwrap()
     }
 
+    /// `PUT /api/jobs/{queue}` `start`, for the assets whose step has not run, or with `force`
+    /// for all, as an admin starts it from the jobs page.
+    pub async fn start_job(&self, queue: &str, force: bool) {
+        let response = self
+            .http
+            .put(self.api(&format!("/jobs/{queue}")))
+            .bearer_auth(&self.token)
+            .json(&json!({ "command": "start", "force": force }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "starting {queue}");
+    }
+
     pub async fn upload_bytes(&self, name: &str, bytes: Vec<u8>) -> String {
         let form = Form::new()
             .part("assetData", Part::bytes(bytes).file_name(name.to_owned()))
