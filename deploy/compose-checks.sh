@@ -86,6 +86,21 @@ check_uploads_get_thumbnails() {
   say "uploaded ${#files[@]} files (JPEG, PNG, HEIC, H.264 and HEVC MP4); the worker made every thumbnail within $((SECONDS - start)) s"
 }
 
+metric() { # SERVICE PORT NAME [LABEL]: the sum of a metric's samples (with LABEL) in the service's /metrics
+  compose exec -T "$1" curl -fsS "http://localhost:$2/metrics" | awk -v name="$3" -v label="${4:-}" '
+    index($0, name) == 1 && substr($0, length(name) + 1, 1) ~ /[{ ]/ && index($0, label) { sum += $NF }
+    END { print sum + 0 }'
+}
+
+check_metrics() {
+  local thumbnails requests
+  thumbnails=$(metric worker 8082 shoebox_jobs_total 'queue="thumbnailGeneration",outcome="done"')
+  requests=$(metric server 8081 shoebox_http_request_duration_seconds_count)
+  ((${thumbnails%.*} >= ${#files[@]})) || shoebox_die "the worker's metrics count $thumbnails thumbnails, not ${#files[@]}"
+  ((${requests%.*} > 0)) || shoebox_die "the server's metrics count no requests"
+  say "metrics: the worker counts $thumbnails thumbnail jobs done, the server $requests requests"
+}
+
 transcoded() {
   curl -s --fail -o "$media/playback.mp4" "$api/assets/${ids[hevc.mp4]}/video/playback" -H "x-api-key: $key" \
     && ! cmp -s "$media/playback.mp4" "${files[hevc.mp4]}"
