@@ -1,95 +1,358 @@
-//! Pipeline benchmark: photos per hour through upload → metadata → thumbnails on this machine.
+//! Pipeline benchmark: how quickly a new photo is shown, and how much the machine does per hour.
 //!
-//! Starts a server in this process and one release `shoebox-worker` process against the
-//! Postgres and Redis that `deploy/local/bench` starts, uploads N (default 40) generated
-//! 12-megapixel JPEGs over HTTP, and times until every photo has its thumbnails.
-//! Run through `deploy/local/bench`, which sets the environment this reads.
+//! Each part runs a server in this process and one release `shoebox-worker` process (default
+//! settings: concurrency and CPU budget from the cores) on a fresh database of the Postgres and
+//! Redis that `deploy/local/bench` starts:
+//! - **single photos**: one generated 12 MP JPEG at a time on an idle server, from the upload
+//!   to the moment `GET /api/assets/{id}/thumbnail` answers, p50 and p95;
+//! - **batch**: N 12 MP JPEGs uploaded by four clients at once, until every one has its
+//!   thumbnail and preview: photos/hour, the cores kept busy (worker plus server CPU over wall
+//!   time) and CPU-seconds per photo;
+//! - **large video** (`SHOEBOX_BENCH_VIDEO`): from upload to metadata and poster thumbnails;
+//! - **faces** (`SHOEBOX_TEST_MODELS_DIR` with buffalo_s): 30 photos of people through face
+//!   detection and recognition.
+//!
+//! Usage: pipeline_bench [batch photos, default 200] [single photos, default 20]
 
 use std::io::Cursor;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use anyhow::Context;
+use futures::StreamExt;
+use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 use shoebox_core::Config;
 
 const WIDTH: u32 = 4000;
 const HEIGHT: u32 = 3000;
+/// How often the benchmark asks whether a thumbnail is served yet.
+const POLL: Duration = Duration::from_millis(5);
+const LIMIT: Duration = Duration::from_secs(1800);
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt().with_env_filter("warn").init();
-    let count: usize = std::env::args().nth(1).map_or(Ok(40), |n| n.parse())?;
-    let worker_bin = std::env::var("SHOEBOX_WORKER_BIN")?;
-    let mut config = Config::from_lookup(|_| None)?;
-    let data_dir = tempfile::tempdir()?;
-    config.database_url = shoebox_db::testing::fresh_database().await?;
-    config.redis_url = std::env::var("SHOEBOX_TEST_REDIS_URL")?;
-    config.redis_namespace = format!("bench-{}", uuid::Uuid::new_v4().simple());
-    config.data_dir = data_dir.path().to_owned();
-    config.log_filter = "warn".into();
+    let mut args = std::env::args().skip(1);
+    let batch: usize = args.next().map_or(Ok(200), |n| n.parse())?;
+    let singles: usize = args.next().map_or(Ok(20), |n| n.parse())?;
+    let cores = shoebox_core::config::available_cores();
+    println!("{cores} cores; worker defaults (CPU budget {cores}); 12 MP JPEGs are {WIDTH}×{HEIGHT}, quality 90");
 
-    println!("generating {count} JPEGs of {WIDTH}×{HEIGHT}");
-    let photos: Vec<Vec<u8>> = (0..count).map(photo).collect();
-    let mb = photos.iter().map(Vec::len).sum::<usize>() as f64 / count as f64 / 1e6;
-    println!("average size {mb:.1} MB");
+    single_photos(singles).await?;
+    batch_photos(batch).await?;
+    match std::env::var_os("SHOEBOX_BENCH_VIDEO") {
+        Some(video) => large_video(Path::new(&video)).await?,
+        None => println!("\nlarge video: skipped (SHOEBOX_BENCH_VIDEO not set)"),
+    }
+    match (std::env::var_os("SHOEBOX_TEST_MODELS_DIR"), std::env::var_os("SHOEBOX_FIXTURES_DIR")) {
+        (Some(models), Some(fixtures)) => faces(Path::new(&models), Path::new(&fixtures)).await?,
+        _ => println!("\nfaces: skipped (SHOEBOX_TEST_MODELS_DIR or SHOEBOX_FIXTURES_DIR not set)"),
+    }
+    Ok(())
+}
 
-    let (app, ctx) = shoebox_server::build(config.clone()).await?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}/api", listener.local_addr()?);
-    tokio::spawn(shoebox_server::serve(listener, app, std::future::pending()));
-    let http = reqwest::Client::new();
-    let credentials = json!({ "email": "bench@example.com", "name": "Bench", "password": "benchmark password" });
-    http.post(format!("{url}/auth/admin-sign-up")).json(&credentials).send().await?.error_for_status()?;
-    let login: Value = http.post(format!("{url}/auth/login")).json(&credentials).send().await?.json().await?;
-    let token = login["accessToken"].as_str().unwrap_or_default().to_owned();
-
-    let worker = std::process::Command::new(worker_bin)
-        .env("SHOEBOX_DATABASE_URL", &config.database_url)
-        .env("SHOEBOX_REDIS_URL", &config.redis_url)
-        .env("SHOEBOX_REDIS_NAMESPACE", &config.redis_namespace)
-        .env("SHOEBOX_DATA_DIR", &config.data_dir)
-        .env("SHOEBOX_LOG", "warn")
-        .spawn()?;
-    let _worker = KillOnDrop(worker);
-
-    let start = Instant::now();
+async fn single_photos(count: usize) -> anyhow::Result<()> {
+    println!("\n## single photos on an idle server ({count}, one at a time)");
+    let photos = generate(count, 0);
+    let bench = Bench::start(&[], None).await?;
+    bench.warm_up().await?;
+    let (mut from_start, mut from_response) = (Vec::new(), Vec::new());
     for (i, bytes) in photos.into_iter().enumerate() {
-        let form = Form::new()
-            .part("assetData", Part::bytes(bytes).file_name(format!("photo-{i}.jpg")))
-            .text("fileCreatedAt", "2024-01-01T00:00:00Z")
-            .text("fileModifiedAt", "2024-01-01T00:00:00Z");
-        http.post(format!("{url}/assets")).bearer_auth(&token).multipart(form).send().await?.error_for_status()?;
+        // Idle between photos, as when a phone backs up one new picture.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let started = Instant::now();
+        let id = bench.upload(&format!("single-{i}.jpg"), bytes).await?;
+        let uploaded = Instant::now();
+        bench.wait_thumbnail(&id).await?;
+        from_start.push(started.elapsed());
+        from_response.push(uploaded.elapsed());
     }
+    let (p50, p95) = percentiles(&mut from_start);
+    println!("upload start → thumbnail served: p50 {:.3} s, p95 {:.3} s", p50, p95);
+    let (p50, p95) = percentiles(&mut from_response);
+    println!("upload answered → thumbnail served: p50 {:.3} s, p95 {:.3} s", p50, p95);
+    Ok(())
+}
+
+async fn batch_photos(count: usize) -> anyhow::Result<()> {
+    println!("\n## batch: {count} photos, four uploads at a time");
+    let photos = generate(count, 10_000);
+    let mb = photos.iter().map(Vec::len).sum::<usize>() as f64 / count as f64 / 1e6;
+    let bench = Bench::start(&[], None).await?;
+    bench.warm_up().await?;
+    let cpu_before = bench.cpu_seconds()?;
+    let start = Instant::now();
+    let uploads = futures::stream::iter(photos.into_iter().enumerate())
+        .map(|(i, bytes)| bench.upload_owned(format!("batch-{i}.jpg"), bytes))
+        .buffer_unordered(4)
+        .collect::<Vec<_>>()
+        .await;
+    uploads.into_iter().collect::<anyhow::Result<Vec<_>>>()?;
     let uploaded = start.elapsed();
-    loop {
-        let done: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM asset_job_status WHERE thumbnails_generated_at IS NOT NULL")
-                .fetch_one(&ctx.db)
-                .await?;
-        let failed: i64 = sqlx::query_scalar("SELECT count(*) FROM asset_job_failures").fetch_one(&ctx.db).await?;
-        anyhow::ensure!(failed == 0, "{failed} jobs failed");
-        if done as usize == count {
-            break;
-        }
-        anyhow::ensure!(start.elapsed() < Duration::from_secs(1800), "timed out with {done}/{count} done");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let total = start.elapsed();
+    bench.wait_count("SELECT count(*) FROM asset_job_status WHERE thumbnails_generated_at IS NOT NULL", count).await?;
+    let wall = start.elapsed().as_secs_f64();
+    let cpu_after = bench.cpu_seconds()?;
+    let (worker_cpu, server_cpu) = (cpu_after.0 - cpu_before.0, cpu_after.1 - cpu_before.1);
+    println!("average size {mb:.1} MB; uploaded in {:.1} s", uploaded.as_secs_f64());
     println!(
-        "uploaded {count} photos in {:.1} s ({:.1} photos/s over HTTP)",
-        uploaded.as_secs_f64(),
-        count as f64 / uploaded.as_secs_f64()
+        "upload → metadata → thumbnail + preview: {count} photos in {wall:.1} s = {:.0} photos/hour",
+        count as f64 / wall * 3600.0
     );
     println!(
-        "upload → metadata → thumbnails: {count} photos in {:.1} s = {:.0} photos/hour ({} cores, one worker, default concurrency)",
-        total.as_secs_f64(),
-        count as f64 / total.as_secs_f64() * 3600.0,
-        std::thread::available_parallelism().map_or(0, |n| n.get())
+        "cores busy {:.2} (worker {:.2}, server {:.2}); CPU per photo {:.3} s (worker {:.3} s, server {:.3} s)",
+        (worker_cpu + server_cpu) / wall,
+        worker_cpu / wall,
+        server_cpu / wall,
+        (worker_cpu + server_cpu) / count as f64,
+        worker_cpu / count as f64,
+        server_cpu / count as f64
+    );
+    println!("worker peak memory {} MB", bench.worker_peak_memory()? / 1_000_000);
+    Ok(())
+}
+
+async fn large_video(path: &Path) -> anyhow::Result<()> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    println!("\n## large video: {} ({:.0} MB)", path.display(), bytes.len() as f64 / 1e6);
+    let bench = Bench::start(&[], None).await?;
+    bench.warm_up().await?;
+    let started = Instant::now();
+    let id = bench.upload("large.mp4", bytes).await?;
+    let uploaded = started.elapsed();
+    let answered = Instant::now();
+    bench.wait_thumbnail(&id).await?;
+    let thumbnails = answered.elapsed();
+    let encoded = bench.wait_step(&id, "video_encoded_at").await?;
+    println!(
+        "upload {:.2} s; then metadata + poster thumbnails {:.3} s",
+        uploaded.as_secs_f64(),
+        thumbnails.as_secs_f64()
+    );
+    println!(
+        "video step done {:.2} s after the poster (a copy only when browsers cannot play it)",
+        encoded.as_secs_f64()
     );
     Ok(())
 }
 
-/// A photographic-looking 12 MP JPEG: smooth gradients with noise, so it compresses like a photo.
+async fn faces(models: &Path, fixtures: &Path) -> anyhow::Result<()> {
+    const PHOTOS: usize = 30;
+    let people = ["obama.jpg", "obama2.jpg", "obama3.jpg", "biden.jpg", "gdp.jpg"];
+    println!("\n## faces: {PHOTOS} photos of people (buffalo_s), detection + recognition");
+    let onnxruntime = std::env::var("SHOEBOX_ONNXRUNTIME_PATH").context("SHOEBOX_ONNXRUNTIME_PATH")?;
+    let bench = Bench::start(
+        &[
+            ("SHOEBOX_ONNXRUNTIME_PATH", onnxruntime.as_str()),
+            ("SHOEBOX_CLIP_MODEL", "shoebox-test-clip"),
+            ("SHOEBOX_FACE_MODEL", "buffalo_s"),
+        ],
+        Some(models),
+    )
+    .await?;
+    // Each photo differs in its bytes (re-encoded) so none is refused as a duplicate.
+    let mut photos = Vec::new();
+    for i in 0..PHOTOS {
+        let original = image::open(fixtures.join("photos").join(people[i % people.len()]))?.into_rgb8();
+        let mut out = Cursor::new(Vec::new());
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80 + (i / people.len()) as u8)
+            .encode_image(&original)?;
+        photos.push(out.into_inner());
+    }
+    bench.warm_up().await?;
+    // The models load on the warm-up photo.
+    bench.wait_count("SELECT count(*) FROM asset_job_status WHERE facial_recognition_at IS NOT NULL", 0).await?;
+    let start = Instant::now();
+    for (i, bytes) in photos.into_iter().enumerate() {
+        bench.upload(&format!("people-{i}.jpg"), bytes).await?;
+    }
+    bench.wait_count("SELECT count(*) FROM asset_job_status WHERE facial_recognition_at IS NOT NULL", PHOTOS).await?;
+    let wall = start.elapsed().as_secs_f64();
+    let faces: i64 = sqlx::query_scalar("SELECT count(*) FROM asset_faces").fetch_one(&bench.ctx.db).await?;
+    let people: i64 = sqlx::query_scalar("SELECT count(*) FROM people").fetch_one(&bench.ctx.db).await?;
+    println!(
+        "{PHOTOS} photos, {faces} faces, {people} people in {wall:.1} s: {:.1} photos/s, {:.0} faces/hour",
+        PHOTOS as f64 / wall,
+        faces as f64 / wall * 3600.0
+    );
+    Ok(())
+}
+
+/// A server in this process and one worker process on a fresh database.
+struct Bench {
+    url: String,
+    http: reqwest::Client,
+    token: String,
+    ctx: shoebox_server::context::ApiContext,
+    worker: KillOnDrop,
+    _data_dir: tempfile::TempDir,
+}
+
+impl Bench {
+    /// `models` (the test models' folder) is installed before the worker starts.
+    async fn start(worker_env: &[(&str, &str)], models: Option<&Path>) -> anyhow::Result<Self> {
+        let worker_bin = std::env::var("SHOEBOX_WORKER_BIN").context("SHOEBOX_WORKER_BIN")?;
+        let mut config = Config::from_lookup(|_| None)?;
+        let data_dir = tempfile::tempdir()?;
+        config.database_url = shoebox_db::testing::fresh_database().await?;
+        config.redis_url = std::env::var("SHOEBOX_TEST_REDIS_URL")?;
+        config.redis_namespace = format!("bench-{}", uuid::Uuid::new_v4().simple());
+        config.data_dir = data_dir.path().to_owned();
+        config.log_filter = "warn".into();
+        let (app, ctx) = shoebox_server::build(config.clone()).await?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}/api", listener.local_addr()?);
+        tokio::spawn(shoebox_server::serve(listener, app, std::future::pending()));
+        let http = reqwest::Client::new();
+        let credentials = json!({ "email": "bench@example.com", "name": "Bench", "password": "benchmark password" });
+        http.post(format!("{url}/auth/admin-sign-up")).json(&credentials).send().await?.error_for_status()?;
+        let login: Value = http.post(format!("{url}/auth/login")).json(&credentials).send().await?.json().await?;
+        let token = login["accessToken"].as_str().unwrap_or_default().to_owned();
+        if let Some(models) = models {
+            for relative in ["clip/shoebox-test-clip", "facial-recognition/buffalo_s"] {
+                copy_tree(&models.join(relative), &config.data_dir.join("models").join(relative))?;
+            }
+        }
+        let mut command = std::process::Command::new(worker_bin);
+        command
+            .env("SHOEBOX_DATABASE_URL", &config.database_url)
+            .env("SHOEBOX_REDIS_URL", &config.redis_url)
+            .env("SHOEBOX_REDIS_NAMESPACE", &config.redis_namespace)
+            .env("SHOEBOX_DATA_DIR", &config.data_dir)
+            .env("SHOEBOX_MODEL_AUTO_PULL", "false")
+            .env("SHOEBOX_LOG", "warn");
+        for (name, value) in worker_env {
+            command.env(name, value);
+        }
+        let worker = KillOnDrop(command.spawn()?);
+        Ok(Self { url, http, token, ctx, worker, _data_dir: data_dir })
+    }
+
+    /// One small photo through the whole pipeline, so the worker is up and its first-use costs
+    /// (connections, decoders, models) are paid before anything is timed.
+    async fn warm_up(&self) -> anyhow::Result<()> {
+        let mut out = Cursor::new(Vec::new());
+        image::RgbImage::from_pixel(64, 48, image::Rgb([90, 120, 150])).write_to(&mut out, image::ImageFormat::Jpeg)?;
+        let id = self.upload("warm-up.jpg", out.into_inner()).await?;
+        self.wait_thumbnail(&id).await
+    }
+
+    async fn upload(&self, name: &str, bytes: Vec<u8>) -> anyhow::Result<String> {
+        let form = Form::new()
+            .part("assetData", Part::bytes(bytes).file_name(name.to_owned()))
+            .text("fileCreatedAt", "2024-01-01T00:00:00Z")
+            .text("fileModifiedAt", "2024-01-01T00:00:00Z");
+        let response = self.http.post(format!("{}/assets", self.url)).bearer_auth(&self.token).multipart(form).send();
+        let answer: Value = response.await?.error_for_status()?.json().await?;
+        answer["id"].as_str().map(str::to_owned).context("the upload answered without an id")
+    }
+
+    async fn upload_owned(&self, name: String, bytes: Vec<u8>) -> anyhow::Result<String> {
+        self.upload(&name, bytes).await
+    }
+
+    async fn wait_thumbnail(&self, id: &str) -> anyhow::Result<()> {
+        let start = Instant::now();
+        loop {
+            let url = format!("{}/assets/{id}/thumbnail", self.url);
+            if self.http.get(url).bearer_auth(&self.token).send().await?.status() == StatusCode::OK {
+                return Ok(());
+            }
+            self.check_failures().await?;
+            anyhow::ensure!(start.elapsed() < LIMIT, "no thumbnail for {id}");
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Waits until the asset's `column` in `asset_job_status` is set; returns when that was.
+    async fn wait_step(&self, id: &str, column: &str) -> anyhow::Result<Duration> {
+        let sql = format!("SELECT {column} IS NOT NULL FROM asset_job_status WHERE asset_id = $1::uuid");
+        let start = Instant::now();
+        loop {
+            let done: Option<bool> =
+                sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(&self.ctx.db).await?;
+            if done == Some(true) {
+                return Ok(start.elapsed());
+            }
+            self.check_failures().await?;
+            anyhow::ensure!(start.elapsed() < LIMIT, "{column} never set for {id}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    async fn wait_count(&self, sql: &'static str, want: usize) -> anyhow::Result<()> {
+        let start = Instant::now();
+        loop {
+            let done: i64 = sqlx::query_scalar(sql).fetch_one(&self.ctx.db).await?;
+            // The warm-up photo counts too.
+            if done as usize > want {
+                return Ok(());
+            }
+            self.check_failures().await?;
+            anyhow::ensure!(start.elapsed() < LIMIT, "timed out with {done} of {want}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    async fn check_failures(&self) -> anyhow::Result<()> {
+        let failed: Vec<(String, String)> =
+            sqlx::query_as("SELECT queue, reason FROM asset_job_failures WHERE NOT waiting_for_model LIMIT 3")
+                .fetch_all(&self.ctx.db)
+                .await?;
+        anyhow::ensure!(failed.is_empty(), "jobs failed: {failed:?}");
+        Ok(())
+    }
+
+    /// CPU seconds used so far by the worker process and by this process (the server).
+    fn cpu_seconds(&self) -> anyhow::Result<(f64, f64)> {
+        Ok((cpu_seconds(&format!("/proc/{}/stat", self.worker.0.id()))?, cpu_seconds("/proc/self/stat")?))
+    }
+
+    fn worker_peak_memory(&self) -> anyhow::Result<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.worker.0.id()))?;
+        let line = status.lines().find(|line| line.starts_with("VmHWM:")).context("VmHWM")?;
+        Ok(line.split_whitespace().nth(1).context("VmHWM value")?.parse::<u64>()? * 1024)
+    }
+}
+
+/// User plus system time of a process from its `/proc/<pid>/stat` (in clock ticks of 1/100 s,
+/// Linux's USER_HZ).
+fn cpu_seconds(stat: &str) -> anyhow::Result<f64> {
+    let text = std::fs::read_to_string(stat)?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = text.rsplit_once(')').context("stat format")?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let (user, system): (f64, f64) = (fields[11].parse()?, fields[12].parse()?);
+    Ok((user + system) / 100.0)
+}
+
+fn percentiles(samples: &mut [Duration]) -> (f64, f64) {
+    samples.sort();
+    let at = |share: f64| {
+        let index = ((samples.len() as f64 * share).ceil() as usize).clamp(1, samples.len()) - 1;
+        samples[index].as_secs_f64()
+    };
+    (at(0.50), at(0.95))
+}
+
+/// `count` photographic-looking 12 MP JPEGs (smooth gradients with noise, so they compress like
+/// photos), made on every core.
+fn generate(count: usize, first_seed: usize) -> Vec<Vec<u8>> {
+    let cores = shoebox_core::config::available_cores();
+    let mut photos: Vec<(usize, Vec<u8>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..cores)
+            .map(|core| {
+                scope
+                    .spawn(move || (core..count).step_by(cores).map(|i| (i, photo(first_seed + i))).collect::<Vec<_>>())
+            })
+            .collect();
+        workers.into_iter().flat_map(|worker| worker.join().expect("generating photos")).collect()
+    });
+    photos.sort_by_key(|(i, _)| *i);
+    photos.into_iter().map(|(_, photo)| photo).collect()
+}
+
 fn photo(seed: usize) -> Vec<u8> {
     let mut state = seed as u32 * 2_654_435_761 + 1;
     let image = image::RgbImage::from_fn(WIDTH, HEIGHT, |x, y| {
@@ -107,6 +370,20 @@ fn photo(seed: usize) -> Vec<u8> {
     let mut out = Cursor::new(Vec::new());
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90).encode_image(&image).expect("encode");
     out.into_inner()
+}
+
+fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let entry = entry?;
+        let target: PathBuf = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
 }
 
 /// Stops the worker however the benchmark ends.
