@@ -85,8 +85,7 @@ impl JobQueues {
         RedisStorage::new(self.conn.clone()).with_config(config)
     }
 
-    /// The storage a worker drains `queue` through, `slots` jobs at a time, fetching when
-    /// `wakes` says jobs arrived. It takes only as many jobs as it has free slots, so another
+    /// The storage a worker drains `queue` through, fetching when `wakes` says jobs arrived. It takes only as many jobs as it has free slots, so another
     /// worker with free slots gets the rest of a batch. A worker that stops beating for four
     /// `heartbeat`s is presumed dead, and its jobs go back to the queue for others.
     pub fn consumer<T>(
@@ -232,6 +231,22 @@ impl JobQueues {
             .invoke_async(&mut conn)
             .await?;
         Ok(QueueCounts { waiting: active_list + scheduled + held, active: running })
+    }
+
+    /// Sets the `shoebox_queue_jobs{queue,state}` gauges (waiting, active) from Redis, for the
+    /// server's and the workers' `/metrics`. A queue that cannot be counted keeps its last value.
+    pub async fn record_depths(&self) {
+        for &queue in Queue::ALL {
+            match self.counts(queue).await {
+                Ok(counts) => {
+                    metrics::gauge!("shoebox_queue_jobs", "queue" => queue.name(), "state" => "waiting")
+                        .set(counts.waiting as f64);
+                    metrics::gauge!("shoebox_queue_jobs", "queue" => queue.name(), "state" => "active")
+                        .set(counts.active as f64);
+                }
+                Err(err) => tracing::debug!(queue = queue.name(), error = %err, "cannot count a queue for the metrics"),
+            }
+        }
     }
 
     /// The assets that have a job in `queue` right now: waiting, scheduled, or taken by a

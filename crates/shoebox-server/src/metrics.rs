@@ -12,7 +12,6 @@ use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::get;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
-use shoebox_core::jobs::Queue;
 use tokio::net::TcpListener;
 
 use crate::context::ApiContext;
@@ -43,17 +42,7 @@ pub async fn serve(listener: TcpListener, ctx: ApiContext) -> anyhow::Result<()>
 }
 
 async fn render(State(ctx): State<ApiContext>) -> String {
-    for &queue in Queue::ALL {
-        match ctx.queues.counts(queue).await {
-            Ok(counts) => {
-                metrics::gauge!("shoebox_queue_jobs", "queue" => queue.name(), "state" => "waiting")
-                    .set(counts.waiting as f64);
-                metrics::gauge!("shoebox_queue_jobs", "queue" => queue.name(), "state" => "active")
-                    .set(counts.active as f64);
-            }
-            Err(err) => tracing::debug!(queue = queue.name(), error = %err, "cannot count a queue for the metrics"),
-        }
-    }
+    ctx.queues.record_depths().await;
     handle().map(PrometheusHandle::render).unwrap_or_default()
 }
 

@@ -6,7 +6,6 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder};
-use shoebox_core::jobs::Queue;
 
 use crate::Pipeline;
 
@@ -34,13 +33,6 @@ async fn gauges_forever(pipeline: Pipeline) {
         let in_use = pipeline.cpu_budget.saturating_sub(pipeline.cpu.available_permits());
         metrics::gauge!("shoebox_cpu_budget_in_use").set(in_use as f64);
         metrics::gauge!("shoebox_cpu_budget").set(pipeline.cpu_budget as f64);
-        for &queue in Queue::ALL {
-            if let Ok(counts) = pipeline.queues.counts(queue).await {
-                metrics::gauge!("shoebox_queue_jobs", "queue" => queue.name(), "state" => "waiting")
-                    .set(counts.waiting as f64);
-                metrics::gauge!("shoebox_queue_jobs", "queue" => queue.name(), "state" => "active")
-                    .set(counts.active as f64);
-            }
-        }
+        pipeline.queues.record_depths().await;
     }
 }
