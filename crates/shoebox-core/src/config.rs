@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use ipnet::IpNet;
 
 use crate::jobs::Queue;
+pub use crate::storage_settings::{S3Config, StorageConfig, StorageLocation};
 
 /// Shoebox's own crates log at info, dependencies only at warn: their info lines are about their
 /// internals (nom-exif logs every EXIF entry), not about the library. nom-exif's warnings are
@@ -20,8 +21,19 @@ shoebox_media=info,shoebox_ml=info,shoebox_server=info,shoebox_worker=info";
 /// Everything the server and worker need to know about their surroundings.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// Root of the library on disk: originals, derivatives and temporary uploads.
+    /// This machine's folder: the library itself when it is kept on local disk (the default),
+    /// the models, and scratch space.
     pub data_dir: PathBuf,
+    /// `SHOEBOX_STORAGE`: where originals are kept, when not in the data folder.
+    pub storage: Option<StorageLocation>,
+    /// `SHOEBOX_STORAGE_DERIVED`: where thumbnails, previews and transcodes are kept, when not
+    /// beside the originals.
+    pub storage_derived: Option<StorageLocation>,
+    pub s3: S3Config,
+    /// `SHOEBOX_SCRATCH_DIR`, by default `tmp/` in the data folder.
+    pub scratch_dir: Option<PathBuf>,
+    /// `SHOEBOX_SCRATCH_MAX_BYTES`, 8 GiB by default.
+    pub scratch_max_bytes: u64,
     pub host: IpAddr,
     pub port: u16,
     pub database_url: String,
@@ -127,9 +139,28 @@ impl Config {
         let cpu_budget = cpu_budget.max(1);
         let cpu_slots = (cpu_budget + 1).to_string();
         let address = |key: &str| lookup(key).map(|_| parse::<SocketAddr>(&lookup, key, "")).transpose();
+        let data_dir = PathBuf::from(get("SHOEBOX_DATA_DIR", "./data"));
+        let location = |key: &str| {
+            lookup(key)
+                .map(|raw| StorageLocation::parse(&raw, &data_dir).with_context(|| format!("{key}={raw:?}")))
+                .transpose()
+        };
         Ok(Self {
             cpu_budget,
-            data_dir: PathBuf::from(get("SHOEBOX_DATA_DIR", "./data")),
+            storage: location("SHOEBOX_STORAGE")?,
+            storage_derived: location("SHOEBOX_STORAGE_DERIVED")?,
+            s3: S3Config {
+                endpoint: lookup("SHOEBOX_S3_ENDPOINT").map(|url| url.trim_end_matches('/').to_owned()),
+                region: get("SHOEBOX_S3_REGION", "us-east-1"),
+                access_key_id: lookup("SHOEBOX_S3_ACCESS_KEY_ID"),
+                secret_access_key: lookup("SHOEBOX_S3_SECRET_ACCESS_KEY"),
+                path_style: parse(&lookup, "SHOEBOX_S3_PATH_STYLE", "true")?,
+                max_retries: parse(&lookup, "SHOEBOX_S3_MAX_RETRIES", "10")?,
+                presigned_downloads: parse(&lookup, "SHOEBOX_S3_PRESIGNED_DOWNLOADS", "false")?,
+            },
+            scratch_dir: lookup("SHOEBOX_SCRATCH_DIR").map(PathBuf::from),
+            scratch_max_bytes: parse(&lookup, "SHOEBOX_SCRATCH_MAX_BYTES", "8589934592")?,
+            data_dir: data_dir.clone(),
             host: parse(&lookup, "SHOEBOX_HOST", "127.0.0.1")?,
             port: parse(&lookup, "SHOEBOX_PORT", "2283")?,
             database_url: get("SHOEBOX_DATABASE_URL", "postgres://shoebox@127.0.0.1:55432/shoebox"),
@@ -175,6 +206,20 @@ impl Config {
                 model_poll: Duration::from_secs(parse(&lookup, "SHOEBOX_MODEL_POLL_SECS", "30")?),
             },
         })
+    }
+
+    /// Where files are kept, resolved against the data folder (which tests change after reading
+    /// the settings).
+    pub fn storage(&self) -> StorageConfig {
+        let local = StorageLocation::Local(self.data_dir.clone());
+        let originals = self.storage.clone().unwrap_or(local);
+        StorageConfig {
+            derived: self.storage_derived.clone().unwrap_or_else(|| originals.clone()),
+            originals,
+            s3: self.s3.clone(),
+            scratch_dir: self.scratch_dir.clone().unwrap_or_else(|| self.data_dir.join("tmp")),
+            scratch_max_bytes: self.scratch_max_bytes,
+        }
     }
 
     pub fn listen_addr(&self) -> SocketAddr {
@@ -234,6 +279,34 @@ mod tests {
         assert_eq!(off.reconcile_interval, None);
         assert_eq!(config.log_filter, DEFAULT_LOG_FILTER);
         assert_eq!(config.decode_memory_bytes, 1 << 30);
+    }
+
+    #[test]
+    fn storage_is_the_data_folder_unless_a_location_is_named() {
+        let local = Config::from_lookup(|key| (key == "SHOEBOX_DATA_DIR").then(|| "/srv/photos".into())).unwrap();
+        let storage = local.storage();
+        assert_eq!(storage.originals, StorageLocation::Local("/srv/photos".into()));
+        assert_eq!(storage.derived, storage.originals);
+        assert_eq!(storage.scratch_dir, PathBuf::from("/srv/photos/tmp"));
+
+        let hybrid = Config::from_lookup(|key| match key {
+            "SHOEBOX_STORAGE" => Some("s3://photos/family/".into()),
+            "SHOEBOX_STORAGE_DERIVED" => Some("file:///fast/derived".into()),
+            "SHOEBOX_S3_ENDPOINT" => Some("http://seaweedfs:8333/".into()),
+            _ => None,
+        })
+        .unwrap();
+        let storage = hybrid.storage();
+        assert_eq!(storage.originals, StorageLocation::S3 { bucket: "photos".into(), prefix: "family".into() });
+        assert_eq!(storage.derived, StorageLocation::Local("/fast/derived".into()));
+        assert_eq!(storage.s3.endpoint.as_deref(), Some("http://seaweedfs:8333"));
+        assert!(storage.s3.path_style);
+        assert_eq!(storage.originals.to_string(), "s3://photos/family");
+
+        for bad in ["s3://", "relative/folder", "ftp://x"] {
+            let err = Config::from_lookup(|key| (key == "SHOEBOX_STORAGE").then(|| bad.into())).unwrap_err();
+            assert!(format!("{err:#}").contains("SHOEBOX_STORAGE"), "{bad}: {err:#}");
+        }
     }
 
     #[test]

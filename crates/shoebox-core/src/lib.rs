@@ -1,6 +1,6 @@
 //! The vocabulary every Shoebox binary shares: configuration (`SHOEBOX_*`), domain types,
-//! the storage layer (local disk now, object stores later) and the job contract between
-//! the server that enqueues work and the workers that drain it.
+//! where the library is kept, and the job contract between
+//! the server that enqueues work and the workers that drain it. Storage itself is `shoebox-storage`.
 
 pub mod checksum;
 pub mod config;
@@ -8,6 +8,6 @@ pub mod domain;
 pub mod jobs;
 pub mod live;
 pub mod media;
-pub mod storage;
+pub mod storage_settings;
 
 pub use config::{Config, MlConfig};

@@ -3,9 +3,9 @@
 use std::sync::Arc;
 
 use shoebox_core::Config;
-use shoebox_core::storage::Storage;
 use shoebox_db::PgPool;
 use shoebox_queue::JobQueues;
+use shoebox_storage::Storage;
 
 use crate::auth::limiter::LoginLimiter;
 use crate::live::Live;
@@ -15,7 +15,8 @@ use crate::text_encoder::TextEncoder;
 pub struct ApiContext {
     pub config: Arc<Config>,
     pub db: PgPool,
-    pub storage: Arc<dyn Storage>,
+    /// Originals and derived files, on whichever backends the settings name.
+    pub storage: Storage,
     pub queues: JobQueues,
     pub login_limiter: Arc<LoginLimiter>,
     /// socket.io: live events for the users' open apps and pages.

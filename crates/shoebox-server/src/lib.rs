@@ -24,7 +24,6 @@ use anyhow::Context;
 use axum::Router;
 use axum::routing::get;
 use shoebox_core::Config;
-use shoebox_core::storage::LocalStorage;
 use shoebox_queue::JobQueues;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -39,8 +38,11 @@ pub async fn build(config: Config) -> anyhow::Result<(Router, ApiContext)> {
         .await
         .context("cannot connect to PostgreSQL (check SHOEBOX_DATABASE_URL)")?;
     shoebox_db::migrate(&db).await.context("cannot migrate the database")?;
-    let storage = LocalStorage::open(&config.data_dir)
-        .with_context(|| format!("cannot use {} as the data folder (SHOEBOX_DATA_DIR)", config.data_dir.display()))?;
+    let storage_config = config.storage();
+    let storage = shoebox_storage::open(&storage_config).with_context(|| {
+        format!("cannot open storage {} (SHOEBOX_STORAGE, SHOEBOX_DATA_DIR)", storage_config.originals)
+    })?;
+    tracing::info!(storage = %storage.describe(), "storage opened");
     let queues = JobQueues::connect(&config.redis_url, &config.redis_namespace)
         .await
         .context("cannot connect to Redis (check SHOEBOX_REDIS_URL)")?;
@@ -50,7 +52,7 @@ pub async fn build(config: Config) -> anyhow::Result<(Router, ApiContext)> {
         text_encoder: Arc::new(text_encoder::TextEncoder::new(config.ml.clone())),
         config: Arc::new(config),
         db,
-        storage: Arc::new(storage),
+        storage,
         queues,
     };
     ctx.live.serve(ctx.clone()).await?;

@@ -1,5 +1,6 @@
 //! Sends stored files over HTTP with the headers browsers and players rely on: content type,
-//! length, strong ETags with `If-None-Match`, and single byte ranges (`Range`, 206, 416).
+//! length, strong ETags with `If-None-Match`, and single byte ranges (`Range`, 206, 416). With
+//! presigned downloads turned on, the client is sent to the object store instead.
 
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -8,7 +9,10 @@ use http_range_header::parse_range_header;
 use tokio_util::io::ReaderStream;
 
 use crate::error::{ApiError, ApiResult};
-use shoebox_core::storage::Storage;
+use shoebox_storage::{Key, Storage};
+
+/// How long a presigned address stays valid: long enough for a slow video download to start.
+const PRESIGNED_FOR: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// What to send and how to label it.
 pub struct StoredFile<'a> {
@@ -21,8 +25,17 @@ pub struct StoredFile<'a> {
     pub cache_control: &'static str,
 }
 
-pub async fn send(storage: &dyn Storage, file: StoredFile<'_>, request: &HeaderMap) -> ApiResult<Response> {
-    let Some(total) = storage.size(file.key).await? else {
+pub async fn send(storage: &Storage, file: StoredFile<'_>, request: &HeaderMap) -> ApiResult<Response> {
+    let key = Key::parse(file.key)?;
+    if let Some(url) = storage.presigned_url(&key, PRESIGNED_FOR).await? {
+        return Ok(Response::builder()
+            .status(StatusCode::FOUND)
+            .header(header::LOCATION, url)
+            .header(header::CACHE_CONTROL, "private, no-store")
+            .body(Body::empty())
+            .expect("valid response"));
+    }
+    let Some(total) = storage.head(&key).await?.map(|meta| meta.len) else {
         tracing::error!(key = file.key, "a file the database lists is missing from storage");
         return Err(ApiError::NotFound("File not found in storage".into()));
     };
@@ -66,7 +79,7 @@ pub async fn send(storage: &dyn Storage, file: StoredFile<'_>, request: &HeaderM
         }
         None => (StatusCode::OK, total),
     };
-    let read = storage.read(file.key, range).await?;
+    let read = storage.read(&key, range).await?;
     Ok(builder
         .status(status)
         .header(header::CONTENT_LENGTH, length)

@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 
 use shoebox_core::Config;
 use shoebox_core::jobs::{AssetJob, Queue};
-use shoebox_core::storage::{LocalStorage, Storage};
 use shoebox_db::PgPool;
 use shoebox_media::{Limits, ThumbnailSettings, TranscodeSettings};
 use shoebox_queue::JobQueues;
+use shoebox_storage::Storage;
 use tokio::sync::Semaphore;
 use uuid::Uuid;
 
@@ -29,7 +29,9 @@ pub struct GiveBack;
 #[derive(Clone)]
 pub struct Pipeline {
     pub db: PgPool,
-    pub storage: Arc<dyn Storage>,
+    /// Originals are read and derived files written through storage only: a worker needs no
+    /// disk shared with the server.
+    pub storage: Storage,
     pub queues: JobQueues,
     pub thumbnails: ThumbnailSettings,
     pub limits: Limits,
@@ -53,11 +55,12 @@ impl Pipeline {
         let queues = JobQueues::connect(&config.redis_url, &config.redis_namespace)
             .await
             .context("cannot connect to Redis (check SHOEBOX_REDIS_URL)")?;
-        let storage = LocalStorage::open(&config.data_dir)
-            .with_context(|| format!("cannot use {} as the data folder", config.data_dir.display()))?;
+        let storage_config = config.storage();
+        let storage = shoebox_storage::open(&storage_config)
+            .with_context(|| format!("cannot open storage {} (SHOEBOX_STORAGE)", storage_config.originals))?;
         Ok(Self {
             db,
-            storage: Arc::new(storage),
+            storage,
             queues,
             thumbnails: ThumbnailSettings::default(),
             limits: Limits::new(config.max_image_pixels, config.decode_memory_bytes),

@@ -58,7 +58,8 @@ async fn upload(
             return Ok(media_response(Stored::Duplicate(found.id)));
         }
     }
-    let received = ingest::receive(multipart, ctx.storage.staging_dir(), ctx.config.max_upload_bytes).await?;
+    let to = ingest::Destination { storage: &ctx.storage, owner: auth.user.id, max_bytes: ctx.config.max_upload_bytes };
+    let received = ingest::receive(multipart, to).await?;
     let fields = UploadFields::parse(&received.fields)?;
     let stored = ingest::store(&ctx, &auth.user, received, fields).await?;
     Ok(media_response(stored))
@@ -368,7 +369,7 @@ pub async fn send_deleted(ctx: &ApiContext, owner: Uuid, ids: Vec<Uuid>) {
 /// row without its file, so it is logged rather than reported.
 pub async fn remove_files(ctx: &ApiContext, keys: &[String]) {
     for key in keys {
-        if let Err(err) = ctx.storage.delete(key).await {
+        if let Err(err) = ctx.storage.delete_named(key).await {
             tracing::error!(%key, error = %err, "could not remove a deleted asset's file");
         }
     }

@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 use std::io::{self, BufWriter, Write};
-use std::sync::Arc;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -17,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use chrono::{Datelike, Timelike, Utc};
 use serde::{Deserialize, Serialize};
-use shoebox_core::storage::Storage;
+use shoebox_storage::{Key, Storage};
 use shoebox_db::downloads::{self, DownloadItem, DownloadScope};
 use tokio::sync::mpsc;
 use tokio_util::io::SyncIoBridge;
@@ -206,7 +205,7 @@ fn split_into_archives(items: &[DownloadItem], limit: i64) -> Vec<ArchiveInfo> {
 
 /// Writes the zip on a blocking thread: the `zip` crate's writer is synchronous.
 fn write_archive(
-    storage: Arc<dyn Storage>,
+    storage: Storage,
     runtime: tokio::runtime::Handle,
     items: &[DownloadItem],
     sink: impl Write,
@@ -219,7 +218,7 @@ fn write_archive(
             .large_file(item.file_size_bytes >= i64::from(u32::MAX))
             .last_modified_time(zip_time(&item.local_date_time));
         zip.start_file(names.unique(&item.original_file_name), options).map_err(io::Error::other)?;
-        let object = runtime.block_on(storage.read(&item.original_path, None)).map_err(|err| {
+        let object = runtime.block_on(storage.read(&Key::parse(item.original_path.as_str())?, None)).map_err(|err| {
             io::Error::new(err.kind(), format!("original of asset {} cannot be read: {err}", item.id))
         })?;
         io::copy(&mut SyncIoBridge::new_with_handle(object.body, runtime.clone()), &mut zip)?;

@@ -43,7 +43,7 @@ async fn original(
         download_name: Some(&asset.original_file_name),
         cache_control: "private, max-age=86400, no-transform",
     };
-    serve::send(ctx.storage.as_ref(), file, &headers).await
+    serve::send(&ctx.storage, file, &headers).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -72,7 +72,7 @@ async fn thumbnail(
     let (key, written_at) = assets::file_path(&ctx.db, viewer.user_id(), viewer.unlocked(), id, kind)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("Asset {} not found or not generated yet", kind.as_str())))?;
-    let content_type = if key.ends_with(".webp") { "image/webp" } else { "image/jpeg" };
+    let content_type = shoebox_storage::Key::parse(key.as_str())?.content_type();
     let file = StoredFile {
         etag: format!("{id}-{}-{}", kind.as_str(), written_at.timestamp_millis()),
         key: &key,
@@ -80,7 +80,7 @@ async fn thumbnail(
         download_name: None,
         cache_control: "private, max-age=86400, no-transform",
     };
-    serve::send(ctx.storage.as_ref(), file, &headers).await
+    serve::send(&ctx.storage, file, &headers).await
 }
 
 /// The video a browser can play: the worker's H.264 copy when the original needed one, else
@@ -113,5 +113,5 @@ async fn playback(
         download_name: None,
         cache_control: "private, max-age=86400, no-transform",
     };
-    serve::send(ctx.storage.as_ref(), file, &headers).await
+    serve::send(&ctx.storage, file, &headers).await
 }

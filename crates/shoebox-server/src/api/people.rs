@@ -132,7 +132,7 @@ async fn delete_many(State(ctx): State<ApiContext>, auth: Auth, Json(body): Json
 /// Removes deleted people's face crops; one left behind only costs a few kilobytes.
 async fn forget_thumbnails(ctx: &ApiContext, thumbnails: Vec<String>) {
     for key in thumbnails {
-        if let Err(err) = ctx.storage.delete(&key).await {
+        if let Err(err) = ctx.storage.delete_named(&key).await {
             tracing::warn!(%key, error = %err, "could not remove a deleted person's thumbnail");
         }
     }
@@ -267,7 +267,7 @@ async fn thumbnail(
         download_name: None,
         cache_control: "private, max-age=3600, no-transform",
     };
-    serve::send(ctx.storage.as_ref(), file, &headers).await
+    serve::send(&ctx.storage, file, &headers).await
 }
 
 async fn statistics(State(ctx): State<ApiContext>, auth: Auth, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {

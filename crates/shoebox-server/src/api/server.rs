@@ -117,9 +117,16 @@ async fn about(_auth: Auth) -> ApiResult<Json<Value>> {
     })))
 }
 
+/// The disk under the originals. An object store has no size to report: there the use is the
+/// originals' bytes, and the size and free space are 0 (unknown).
 async fn storage(State(ctx): State<ApiContext>, _auth: Auth) -> ApiResult<Json<Value>> {
-    let space = ctx.storage.disk_space().await?.unwrap_or(shoebox_core::storage::DiskSpace { total: 0, available: 0 });
-    let used = space.total.saturating_sub(space.available);
+    let (space, used) = match ctx.storage.disk_space().await? {
+        Some(space) => (space, space.total.saturating_sub(space.available)),
+        None => {
+            let used: i64 = stats::usage_by_user(&ctx.db).await?.iter().map(|user| user.usage()).sum();
+            (shoebox_storage::DiskSpace { total: 0, available: 0 }, used.max(0) as u64)
+        }
+    };
     let percentage = if space.total == 0 { 0.0 } else { (used as f64 * 10_000.0 / space.total as f64).round() / 100.0 };
     Ok(Json(json!({
         "diskSize": human_bytes(space.total),

@@ -1,17 +1,20 @@
-//! Streams a multipart upload into staging, hashing as it goes. Nothing leaves staging here:
-//! a failed or cut-off upload drops its staging files. Text fields and the file's name follow the
-//! text rules of [`crate::text_input`].
+//! Streams a multipart upload into storage under its final key, hashing as it goes, without
+//! finishing the write: `store` finishes it once the upload is known to be new, so a duplicate, a
+//! failed or a cut-off upload leaves nothing behind. On a local disk the bytes wait in this
+//! process's staging folder; on S3 in a multipart upload, a few parts in memory at most. The
+//! sidecar (16 MiB at most) is kept in memory. Text fields and the file's name follow the text
+//! rules of [`crate::text_input`].
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use axum::extract::Multipart;
 use axum::extract::multipart::{Field, MultipartError};
 use axum::http::StatusCode;
 use sha1::{Digest, Sha1};
+use bytes::Bytes;
 use shoebox_core::media::{self, MediaFormat, SNIFF_LEN};
-use tempfile::TempPath;
-use tokio::io::AsyncWriteExt;
+use shoebox_storage::{Key, ObjectWriter, Storage, WriteMode};
+use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
 use crate::text_input;
@@ -21,30 +24,42 @@ const MAX_TEXT_FIELD: usize = 64 * 1024;
 /// The largest XMP sidecar accepted.
 const MAX_SIDECAR: u64 = 16 * 1024 * 1024;
 
-/// A fully received upload, still in staging.
-#[derive(Debug)]
+/// A fully received upload whose original is written but not yet placed under its key.
 pub struct Received {
-    pub staged: TempPath,
+    /// The id the asset gets if it is new; its key is made from it.
+    pub asset_id: Uuid,
+    pub key: Key,
+    /// Dropping it unfinished discards the bytes.
+    pub original: Box<dyn ObjectWriter>,
     pub sha1: Vec<u8>,
     pub size: u64,
     pub format: MediaFormat,
     /// The file name the client gave the file part.
     pub part_file_name: Option<String>,
-    pub sidecar: Option<TempPath>,
+    pub sidecar: Option<Bytes>,
     /// Every text field, by name; unknown ones are kept and ignored.
     pub fields: HashMap<String, String>,
 }
 
-/// A file part written to staging.
-struct StagedPart {
-    path: TempPath,
+/// An original being written.
+struct WrittenPart {
+    key: Key,
+    writer: Box<dyn ObjectWriter>,
     sha1: Vec<u8>,
     size: u64,
-    head: Vec<u8>,
+    format: MediaFormat,
 }
 
-pub async fn receive(mut multipart: Multipart, staging: &Path, max_bytes: u64) -> ApiResult<Received> {
-    let mut asset: Option<(StagedPart, Option<String>)> = None;
+/// Where an upload goes: the owner's part of the store, and the largest original accepted.
+pub struct Destination<'a> {
+    pub storage: &'a Storage,
+    pub owner: Uuid,
+    pub max_bytes: u64,
+}
+
+pub async fn receive(mut multipart: Multipart, to: Destination<'_>) -> ApiResult<Received> {
+    let asset_id = Uuid::new_v4();
+    let mut asset: Option<(WrittenPart, Option<String>)> = None;
     let mut sidecar = None;
     let mut fields = HashMap::new();
     while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
@@ -58,9 +73,9 @@ pub async fn receive(mut multipart: Multipart, staging: &Path, max_bytes: u64) -
                 if let Some(file_name) = &file_name {
                     text_input::check("filename", "The file name of assetData", file_name)?;
                 }
-                asset = Some((stage(field, staging, max_bytes).await?, file_name));
+                asset = Some((write_original(field, &to, asset_id).await?, file_name));
             }
-            "sidecarData" => sidecar = Some(stage(field, staging, MAX_SIDECAR).await?.path),
+            "sidecarData" => sidecar = Some(read_sidecar(field).await?),
             _ => {
                 text_input::check("fieldName", "A form field's name", &name)?;
                 let value = read_text(field).await?;
@@ -72,35 +87,75 @@ pub async fn receive(mut multipart: Multipart, staging: &Path, max_bytes: u64) -
     let Some((part, part_file_name)) = asset else {
         return Err(ApiError::bad_request("assetData is required: send the file in a multipart field named assetData"));
     };
-    if part.size == 0 {
-        return Err(ApiError::bad_request("The uploaded file is empty"));
-    }
-    let format = media::detect(&part.head)
-        .ok_or_else(|| ApiError::bad_request("Unsupported file type: only images and videos can be uploaded"))?;
-    Ok(Received { staged: part.path, sha1: part.sha1, size: part.size, format, part_file_name, sidecar, fields })
+    Ok(Received {
+        asset_id,
+        key: part.key,
+        original: part.writer,
+        sha1: part.sha1,
+        size: part.size,
+        format: part.format,
+        part_file_name,
+        sidecar,
+        fields,
+    })
 }
 
-async fn stage(mut field: Field<'_>, staging: &Path, max_bytes: u64) -> ApiResult<StagedPart> {
-    let (file, path) = tempfile::NamedTempFile::new_in(staging)?.into_parts();
-    let mut file = tokio::fs::File::from_std(file);
-    let mut hasher = Sha1::new();
+/// Reads the first bytes to learn the file's type (and so its key), then streams the rest
+/// into storage, hashing and counting.
+async fn write_original(mut field: Field<'_>, to: &Destination<'_>, asset_id: Uuid) -> ApiResult<WrittenPart> {
+    let mut counted = Counted { hasher: Sha1::new(), size: 0, max_bytes: to.max_bytes };
     let mut head = Vec::with_capacity(SNIFF_LEN);
-    let mut size = 0u64;
-    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
-        size += chunk.len() as u64;
-        if size > max_bytes {
-            return Err(ApiError::PayloadTooLarge(format!("The file is larger than the limit of {max_bytes} bytes")));
-        }
-        if head.len() < SNIFF_LEN {
-            let take = chunk.len().min(SNIFF_LEN - head.len());
-            head.extend_from_slice(&chunk[..take]);
-        }
-        hasher.update(&chunk);
-        file.write_all(&chunk).await?;
+    let mut early = Vec::new();
+    while head.len() < SNIFF_LEN {
+        let Some(chunk) = counted.next(&mut field).await? else { break };
+        head.extend_from_slice(&chunk[..chunk.len().min(SNIFF_LEN - head.len())]);
+        early.push(chunk);
     }
-    // The bytes must be on disk before the file is given a permanent name.
-    file.sync_all().await?;
-    Ok(StagedPart { path, sha1: hasher.finalize().to_vec(), size, head })
+    if head.is_empty() {
+        return Err(ApiError::bad_request("The uploaded file is empty"));
+    }
+    let format = media::detect(&head)
+        .ok_or_else(|| ApiError::bad_request("Unsupported file type: only images and videos can be uploaded"))?;
+    let key = Key::original(to.owner, asset_id, format.extension);
+    let mut writer = to.storage.write(&key, WriteMode::Create).await?;
+    for chunk in early {
+        writer.write(chunk).await?;
+    }
+    while let Some(chunk) = counted.next(&mut field).await? {
+        writer.write(chunk).await?;
+    }
+    Ok(WrittenPart { key, writer, sha1: counted.hasher.finalize().to_vec(), size: counted.size, format })
+}
+
+/// Hashes and counts a file part's chunks as they arrive, refusing one past the limit.
+struct Counted {
+    hasher: Sha1,
+    size: u64,
+    max_bytes: u64,
+}
+
+impl Counted {
+    async fn next(&mut self, field: &mut Field<'_>) -> ApiResult<Option<Bytes>> {
+        let Some(chunk) = field.chunk().await.map_err(multipart_error)? else { return Ok(None) };
+        self.size += chunk.len() as u64;
+        if self.size > self.max_bytes {
+            let limit = self.max_bytes;
+            return Err(ApiError::PayloadTooLarge(format!("The file is larger than the limit of {limit} bytes")));
+        }
+        self.hasher.update(&chunk);
+        Ok(Some(chunk))
+    }
+}
+
+async fn read_sidecar(mut field: Field<'_>) -> ApiResult<Bytes> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() as u64 > MAX_SIDECAR {
+            return Err(ApiError::PayloadTooLarge(format!("The sidecar is larger than the limit of {MAX_SIDECAR} bytes")));
+        }
+    }
+    Ok(Bytes::from(bytes))
 }
 
 async fn read_text(mut field: Field<'_>) -> ApiResult<String> {

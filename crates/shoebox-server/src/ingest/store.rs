@@ -1,13 +1,14 @@
-//! Places a received upload: dedupe by (owner, checksum), move the original (and any sidecar)
-//! into storage and write its row in one transaction, then queue metadata extraction.
-//! A crash before the commit leaves only staging files, which are cleared at start-up. The quota
-//! is checked in that same transaction, so concurrent uploads cannot pass it together.
+//! Places a received upload: dedupe by (owner, checksum), finish the original's write (and store
+//! any sidecar) and write its row in one transaction, then queue metadata extraction. A duplicate
+//! abandons the write, so nothing of it is kept. A crash between placing the file and committing
+//! the row leaves a file no row names, which the orphan sweep removes. The quota is checked in
+//! that same transaction, so concurrent uploads cannot pass it together.
 
 use shoebox_core::domain::AssetFileKind;
 use shoebox_core::jobs::{AssetJob, Queue};
-use shoebox_core::storage::original_key;
 use shoebox_db::assets::{self, InsertOutcome, LiveVideoCheck, NewAsset};
 use shoebox_db::users::User;
+use shoebox_storage::{Key, WriteMode};
 use uuid::Uuid;
 
 use super::{Received, UploadFields};
@@ -25,14 +26,14 @@ pub async fn store(ctx: &ApiContext, owner: &User, received: Received, fields: U
     if let Some(video) = fields.live_photo_video_id {
         require_live_photo_video(ctx, owner.id, video).await?;
     }
-    let asset_id = Uuid::new_v4();
-    let key = original_key(owner.id, asset_id, received.format.extension);
+    let asset_id = received.asset_id;
+    let key = received.key.clone();
     let new = NewAsset {
         id: asset_id,
         owner_id: owner.id,
         checksum: received.sha1.clone(),
         asset_type: received.format.asset_type,
-        original_path: key.clone(),
+        original_path: key.as_str().to_owned(),
         original_file_name: original_file_name(&fields, &received),
         original_mime_type: received.format.mime.to_owned(),
         file_size_bytes: received.size as i64,
@@ -56,18 +57,18 @@ pub async fn store(ctx: &ApiContext, owner: &User, received: Received, fields: U
         }
     }
     if let InsertOutcome::Duplicate { id } = assets::insert(&mut tx, &new).await? {
-        // Dropping the transaction and `received` discards the row attempt and the staged bytes.
+        // Dropping the transaction and `received` discards the row attempt and the written bytes.
         return Ok(Stored::Duplicate(id));
     }
-    let mut placed = Vec::new();
+    let mut placed: Vec<Key> = Vec::new();
     let outcome = async {
-        ctx.storage.commit(received.staged, &key).await?;
+        received.original.finish().await?;
         placed.push(key.clone());
         if let Some(sidecar) = received.sidecar {
-            let sidecar_key = format!("{}.xmp", key.rsplit_once('.').map_or(key.as_str(), |(stem, _)| stem));
-            ctx.storage.commit(sidecar, &sidecar_key).await?;
+            let sidecar_key = Key::sidecar_of(&key);
+            ctx.storage.put(&sidecar_key, sidecar, WriteMode::Create).await?;
             placed.push(sidecar_key.clone());
-            assets::upsert_file(&mut *tx, asset_id, AssetFileKind::Sidecar, &sidecar_key).await?;
+            assets::upsert_file(&mut *tx, asset_id, AssetFileKind::Sidecar, sidecar_key.as_str()).await?;
         }
         tx.commit().await?;
         Ok::<_, ApiError>(())

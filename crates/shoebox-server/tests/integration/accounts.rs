@@ -193,7 +193,7 @@ async fn deleting_a_user_ends_their_access_and_force_removes_their_library() {
     let gone = server.user(&admin, "gone@example.com").await;
     server.upload_new(&keep, "keep.jpg", common::jpeg(1), "2024-01-01T00:00:00.000Z").await;
     server.upload_new(&gone, "gone.jpg", common::jpeg(2), "2024-01-01T00:00:00.000Z").await;
-    assert_eq!(server.stored_originals().len(), 2);
+    assert_eq!(server.stored_originals().await.len(), 2);
     let users: Value = server.get(&admin, "/admin/users").await.json().await.unwrap();
     let id_of = |email: &str| users.as_array().unwrap().iter().find(|u| u["email"] == email).unwrap()["id"].clone();
     let (keep_id, gone_id) = (id_of("keep@example.com"), id_of("gone@example.com"));
@@ -217,12 +217,12 @@ async fn deleting_a_user_ends_their_access_and_force_removes_their_library() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.json::<Value>().await.unwrap()["status"], "deleted");
     expect_error(server.get(&keep, "/users/me").await, StatusCode::UNAUTHORIZED).await;
-    assert_eq!(server.stored_originals().len(), 2);
+    assert_eq!(server.stored_originals().await.len(), 2);
     expect_error(delete(&admin, &keep_id, json!({})).await.unwrap(), StatusCode::NOT_FOUND).await;
 
     // With force the library goes too.
     assert_eq!(delete(&admin, &gone_id, json!({ "force": true })).await.unwrap().status(), StatusCode::OK);
-    assert_eq!(server.stored_originals().len(), 1);
+    assert_eq!(server.stored_originals().await.len(), 1);
     assert_eq!(server.asset_rows().await, 1);
     let listed: Value = server.get(&admin, "/admin/users").await.json().await.unwrap();
     assert_eq!(listed.as_array().unwrap().len(), 1, "only the admin is left");

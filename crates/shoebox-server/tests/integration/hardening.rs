@@ -109,7 +109,7 @@ async fn concurrent_uploads_cannot_pass_the_quota_together() {
         .unwrap();
     assert!(used <= quota, "{stored} uploads stored {used} bytes against a quota of {quota}");
     assert!(stored >= 10 && refused >= 1, "{stored} stored, {refused} refused");
-    assert_eq!(server.stored_originals().len(), stored, "a refused upload leaves no file");
+    assert_eq!(server.stored_originals().await.len(), stored, "a refused upload leaves no file");
     let me: Value = server.get(&token, "/users/me").await.json().await.unwrap();
     assert_eq!(me["quotaUsageInBytes"], used);
 }

@@ -80,7 +80,7 @@ async fn a_crashed_servers_cut_upload_is_removed_when_it_starts_again() {
         http.post(format!("{}/api/auth/login", server.url)).json(&login).send().await.unwrap().json().await.unwrap();
     let token = login["accessToken"].as_str().unwrap().to_owned();
 
-    // Half of a photo, with a body length promising much more: the upload is still arriving.
+    // A body length promising much more than is sent: the upload is still arriving.
     let photo = jpeg(3);
     let boundary = "shoeboxboundary";
     let mut body = Vec::new();
@@ -93,7 +93,10 @@ async fn a_crashed_servers_cut_upload_is_removed_when_it_starts_again() {
         format!("--{boundary}\r\nContent-Disposition: form-data; name=\"assetData\"; filename=\"cut.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n")
             .bytes(),
     );
-    body.extend_from_slice(&photo[..photo.len() / 2]);
+    // A photo and more bytes after it: past the first 8 KiB the server reads to learn the
+    // type, so the upload is being written to storage.
+    body.extend_from_slice(&photo);
+    body.extend(std::iter::repeat_n(0xAB_u8, 20_000));
     let host = server.url.trim_start_matches("http://").to_owned();
     let head = format!(
         "POST /api/assets HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n\

@@ -87,7 +87,7 @@ async fn trash_restore_and_empty() {
     let emptied = server.http.post(server.api("/trash/empty")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(emptied.json::<Value>().await.unwrap(), json!({ "count": 1 }));
     expect_error(server.get(&token, &format!("/assets/{doomed}")).await, StatusCode::NOT_FOUND).await;
-    assert_eq!(server.stored_originals().len(), 1, "the emptied asset's file is gone");
+    assert_eq!(server.stored_originals().await.len(), 1, "the emptied asset's file is gone");
     assert_eq!(server.get(&token, &format!("/assets/{keep}/original")).await.status(), StatusCode::OK);
 
     // Deleted for good, the same bytes can come back as a new asset.
@@ -103,7 +103,7 @@ async fn trash_restore_and_empty() {
         .unwrap();
     assert_eq!(forced.status(), StatusCode::NO_CONTENT);
     expect_error(server.get(&token, &format!("/assets/{keep}")).await, StatusCode::NOT_FOUND).await;
-    assert_eq!(server.stored_originals().len(), 1);
+    assert_eq!(server.stored_originals().await.len(), 1);
 }
 
 #[tokio::test]
@@ -123,8 +123,7 @@ async fn thumbnails_are_not_found_until_the_worker_makes_them() {
 
     // What the worker will do: write the file, then record it.
     let key = format!("thumbs/{id}-preview.jpeg");
-    std::fs::create_dir_all(server.data_dir.path().join("thumbs")).unwrap();
-    std::fs::write(server.data_dir.path().join(&key), jpeg(21)).unwrap();
+    server.store_file(&key, jpeg(21)).await;
     shoebox_db::assets::upsert_file(
         &server.ctx.db,
         id.parse().unwrap(),

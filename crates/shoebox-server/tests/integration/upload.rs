@@ -25,7 +25,7 @@ async fn upload_dedupe_and_byte_identical_download() {
     let again = server.upload(&token, "copy-of-beach.jpg", photo.clone(), WHEN).await;
     assert_eq!(again.status(), StatusCode::OK);
     assert_eq!(again.json::<Value>().await.unwrap(), json!({ "id": id, "status": "duplicate" }));
-    assert_eq!(server.stored_originals().len(), 1);
+    assert_eq!(server.stored_originals().await.len(), 1);
     assert_eq!(server.ctx.queues.waiting(Queue::Metadata).await.unwrap(), 1, "no second job for a duplicate");
 
     let info: Value = server.get(&token, &format!("/assets/{id}")).await.json().await.unwrap();
@@ -159,7 +159,7 @@ async fn twenty_concurrent_uploads_of_one_file_store_it_once() {
     assert_eq!(created, 1, "exactly one upload creates the asset");
     assert_eq!(ids.len(), 1, "every answer names the same asset");
     assert_eq!(server.asset_rows().await, 1);
-    assert_eq!(server.stored_originals().len(), 1);
+    assert_eq!(server.stored_originals().await.len(), 1);
     assert!(server.staging_files().is_empty(), "no staging leftovers: {:?}", server.staging_files());
 }
 
@@ -201,7 +201,7 @@ async fn a_cut_off_upload_leaves_no_file_and_no_row() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(server.staging_files().is_empty(), "staging file left behind");
-    assert!(server.stored_originals().is_empty());
+    assert!(server.stored_originals().await.is_empty());
     assert_eq!(server.asset_rows().await, 0);
 
     // And the same file uploads normally afterwards.
@@ -248,7 +248,7 @@ async fn bad_uploads_get_clear_json_errors_and_store_nothing() {
     expect_error(server.get(&token, "/assets/not-a-uuid").await, StatusCode::BAD_REQUEST).await;
 
     assert_eq!(server.asset_rows().await, 0);
-    assert!(server.stored_originals().is_empty());
+    assert!(server.stored_originals().await.is_empty());
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(server.staging_files().is_empty(), "{:?}", server.staging_files());
 }
@@ -262,8 +262,7 @@ async fn another_users_assets_are_not_found() {
     let id = server.upload_new(&admin, "private.jpg", photo.clone(), WHEN).await;
     // A derived file exists for the owner, so a 404 for Bob can only come from ownership.
     let thumb_key = format!("thumbs/{id}.webp");
-    std::fs::create_dir_all(server.data_dir.path().join("thumbs")).unwrap();
-    std::fs::write(server.data_dir.path().join(&thumb_key), b"RIFF....WEBP").unwrap();
+    server.store_file(&thumb_key, b"RIFF....WEBP".to_vec()).await;
     shoebox_db::assets::upsert_file(
         &server.ctx.db,
         id.parse().unwrap(),

@@ -3,11 +3,11 @@
 
 use image::imageops::FilterType;
 use shoebox_core::live::WorkerNotice;
-use shoebox_core::storage::derived_key;
 use shoebox_db::faces::PendingThumbnail;
+use shoebox_storage::{Key, WriteMode};
 use uuid::Uuid;
 
-use super::{StepError, decode_rgb, original_path};
+use super::{StepError, decode_rgb, stored_bytes};
 use crate::Pipeline;
 
 const SIZE: u32 = 250;
@@ -17,15 +17,14 @@ const SIZE: u32 = 250;
 pub async fn make_missing(pipeline: &Pipeline, owner: Uuid) -> Result<Vec<WorkerNotice>, StepError> {
     let mut notices = Vec::new();
     for pending in shoebox_db::faces::pending_thumbnails(&pipeline.db, owner).await? {
-        let path = original_path(pipeline, &pending.preview_path).await?;
-        let preview = decode_rgb(path).await?;
+        let preview = decode_rgb(stored_bytes(pipeline, &pending.preview_path).await?).await?;
         let jpeg = tokio::task::spawn_blocking(move || crop(&preview, &pending).map(|jpeg| (jpeg, pending)))
             .await
             .map_err(|join| StepError::Permanent(format!("cropping a face crashed: {join}")))?;
         let (jpeg, pending) = jpeg?;
-        let key = derived_key("thumbs", pending.owner_id, pending.person_id, "person.jpeg");
-        pipeline.storage.put(&key, jpeg).await?;
-        shoebox_db::faces::set_thumbnail(&pipeline.db, pending.person_id, &key).await?;
+        let key = Key::person_thumbnail(pending.owner_id, pending.person_id);
+        pipeline.storage.put(&key, jpeg, WriteMode::Replace).await?;
+        shoebox_db::faces::set_thumbnail(&pipeline.db, pending.person_id, key.as_str()).await?;
         notices.push(WorkerNotice::PersonThumbnailReady { owner_id: pending.owner_id, person_id: pending.person_id });
     }
     Ok(notices)

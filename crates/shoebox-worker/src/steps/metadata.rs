@@ -8,13 +8,13 @@ use shoebox_db::exif::Exif;
 use shoebox_db::pipeline::{AssetFacts, MediaFacts};
 use shoebox_media::MediaMetadata;
 
-use super::{Done, StepError, blocking, original_path};
+use super::{Done, StepError, blocking, local_copy};
 use crate::Pipeline;
 
 pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<Done, StepError> {
-    let path = original_path(pipeline, &asset.original_path).await?;
+    let original = local_copy(pipeline, &asset.original_path).await?;
     let mime = asset.original_mime_type.clone();
-    let meta = blocking(move || shoebox_media::discover(&path, &mime)).await?;
+    let meta = blocking(move || shoebox_media::discover(&original, &mime)).await?;
 
     let place = match (meta.latitude, meta.longitude) {
         (Some(lat), Some(lon)) => shoebox_db::places::names_at(&pipeline.db, lat, lon).await?,

@@ -14,6 +14,7 @@ use shoebox_core::domain::{AssetFileKind, AssetType};
 use shoebox_core::jobs::Queue;
 use shoebox_core::live::WorkerNotice;
 use shoebox_media::MediaError;
+use shoebox_storage::{Key, LocalCopy};
 use uuid::Uuid;
 
 use crate::Pipeline;
@@ -109,14 +110,22 @@ async fn preview_image(pipeline: &Pipeline, asset: &shoebox_db::assets::Asset) -
     let Some((key, _)) = preview else {
         return Err(StepError::Permanent("the asset has no preview yet (thumbnail step not done)".into()));
     };
-    let path = original_path(pipeline, &key).await?;
-    decode_rgb(path).await
+    decode_rgb(stored_bytes(pipeline, &key).await?).await
 }
 
-/// Decodes an image file to RGB off the async threads; a file that does not decode fails the
-/// job for good, one that cannot be read right now is tried again.
-async fn decode_rgb(path: std::path::PathBuf) -> Result<image::RgbImage, StepError> {
-    let decoded = tokio::task::spawn_blocking(move || image::open(&path).map(|image| image.into_rgb8()))
+/// A small stored file (a preview) read into memory.
+async fn stored_bytes(pipeline: &Pipeline, key: &str) -> Result<Vec<u8>, StepError> {
+    use tokio::io::AsyncReadExt;
+    let key = stored_key(key)?;
+    let mut bytes = Vec::new();
+    let read = async { pipeline.storage.read(&key, None).await?.body.read_to_end(&mut bytes).await };
+    read.await.map_err(|err| missing_or_transient(err, &key))?;
+    Ok(bytes)
+}
+
+/// Decodes an image to RGB off the async threads; bytes that do not decode fail the job for good.
+async fn decode_rgb(bytes: Vec<u8>) -> Result<image::RgbImage, StepError> {
+    let decoded = tokio::task::spawn_blocking(move || image::load_from_memory(&bytes).map(|image| image.into_rgb8()))
         .await
         .map_err(|join| StepError::Permanent(format!("the image decoder crashed: {join}")))?;
     decoded.map_err(|err| match err {
@@ -137,15 +146,23 @@ async fn infer<T: Send + 'static>(
     }
 }
 
-/// The original's path on this machine. A missing original is a permanent failure, unless the
-/// whole data folder is gone (storage not mounted): that may pass.
-async fn original_path(pipeline: &Pipeline, key: &str) -> Result<std::path::PathBuf, StepError> {
-    match pipeline.storage.local_path(key).await {
-        Ok(path) => Ok(path),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound && pipeline.storage.staging_dir().is_dir() => {
-            Err(StepError::Permanent(format!("the original file {key} is missing from storage")))
-        }
-        Err(err) => Err(StepError::Transient(anyhow::Error::new(err).context(format!("reading {key} from storage")))),
+/// A file on this machine with the original's bytes (downloaded to scratch space from an object
+/// store), for as long as the step holds it. A missing original is a permanent failure; storage
+/// that cannot be reached (a disk not mounted, a store down) may pass.
+async fn local_copy(pipeline: &Pipeline, key: &str) -> Result<LocalCopy, StepError> {
+    let key = stored_key(key)?;
+    pipeline.storage.local_copy(&key).await.map_err(|err| missing_or_transient(err, &key))
+}
+
+fn stored_key(key: &str) -> Result<Key, StepError> {
+    Key::parse(key).map_err(|err| StepError::Permanent(format!("the database names a file badly: {err}")))
+}
+
+fn missing_or_transient(err: std::io::Error, key: &Key) -> StepError {
+    if err.kind() == std::io::ErrorKind::NotFound {
+        StepError::Permanent(format!("the file {key} is missing from storage"))
+    } else {
+        StepError::Transient(anyhow::Error::new(err).context(format!("reading {key} from storage")))
     }
 }
 

@@ -2,15 +2,17 @@
 //! 720p, that `/api/assets/{id}/video/playback` serves. Playable videos are served as they are;
 //! which is which the metadata step already found out, so the video is not probed again.
 
-use shoebox_core::storage::derived_key;
+use std::sync::Arc;
+
 use shoebox_db::assets::Asset;
 use shoebox_media::MediaMetadata;
+use shoebox_storage::{Key, WriteMode};
 
-use super::{Done, StepError, blocking, original_path};
+use super::{Done, StepError, blocking, local_copy};
 use crate::Pipeline;
 
 pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<Done, StepError> {
-    let path = original_path(pipeline, &asset.original_path).await?;
+    let original = Arc::new(local_copy(pipeline, &asset.original_path).await?);
     let streams = match shoebox_db::pipeline::media_facts(&pipeline.db, asset.id).await? {
         Some(facts) if facts.video_codec.is_some() => MediaMetadata {
             container: facts.container,
@@ -20,20 +22,21 @@ pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<Done, StepError> 
         },
         // Processed before the metadata step kept these facts: probe once more.
         _ => {
-            let (probe_path, mime) = (path.clone(), asset.original_mime_type.clone());
-            blocking(move || shoebox_media::discover(&probe_path, &mime)).await?
+            let (probed, mime) = (original.clone(), asset.original_mime_type.clone());
+            blocking(move || shoebox_media::discover(&probed, &mime)).await?
         }
     };
     if !shoebox_media::needs_transcode(&streams) {
         shoebox_db::pipeline::save_encoded_video(&pipeline.db, asset.id, None).await?;
         return Ok(Done::default());
     }
-    let staged = pipeline.storage.staging_file(".mp4")?;
-    let output = staged.to_path_buf();
+    // ffmpeg writes by name: into scratch space, then into storage.
+    let encoded = pipeline.storage.scratch_file(".mp4")?;
+    let output = encoded.to_path_buf();
     let settings = pipeline.transcode.clone();
-    blocking(move || shoebox_media::transcode_to_mp4(&path, &output, &settings)).await?;
-    let key = derived_key("encoded-video", asset.owner_id, asset.id, "playback.mp4");
-    pipeline.storage.persist_staged(staged, &key).await?;
-    shoebox_db::pipeline::save_encoded_video(&pipeline.db, asset.id, Some(&key)).await?;
+    blocking(move || shoebox_media::transcode_to_mp4(&original, &output, &settings)).await?;
+    let key = Key::encoded_video(asset.owner_id, asset.id);
+    pipeline.storage.put_file(&key, encoded, WriteMode::Replace).await?;
+    shoebox_db::pipeline::save_encoded_video(&pipeline.db, asset.id, Some(key.as_str())).await?;
     Ok(Done::default())
 }

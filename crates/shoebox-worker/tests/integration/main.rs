@@ -8,6 +8,7 @@ mod decode_limits;
 mod faces;
 mod live;
 mod logs;
+mod no_shared_disk;
 mod phone_photos;
 mod pickup;
 mod pipeline;

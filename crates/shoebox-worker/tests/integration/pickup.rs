@@ -7,40 +7,12 @@ use crate::common;
 
 use std::time::{Duration, Instant};
 
-use common::{Stack, jpeg};
+use common::{Stack, free_port, jpeg, metric, scrape, wait_until_up};
 use reqwest::StatusCode;
 
 const SLOW_HEARTBEAT: &str = "60";
 /// Upload to served thumbnail through two queues (metadata, thumbnails) with idle workers.
 const PICK_UP_BOUND: Duration = Duration::from_secs(10);
-
-/// A port nobody listens on right now, for a worker's metrics.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// The sum of a metric's samples whose labels include every one of `labels`.
-fn metric(text: &str, name: &str, labels: &[&str]) -> f64 {
-    text.lines()
-        .filter(|line| line.starts_with(&format!("{name}{{")) || line.starts_with(&format!("{name} ")))
-        .filter(|line| labels.iter().all(|label| line.contains(label)))
-        .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
-        .sum()
-}
-
-async fn scrape(http: &reqwest::Client, port: u16) -> Option<String> {
-    let response = http.get(format!("http://127.0.0.1:{port}/metrics")).send().await.ok()?;
-    (response.status() == StatusCode::OK).then_some(response.text().await.ok()?)
-}
-
-/// Waits until a worker answers on its metrics port, that is, it is up and draining.
-async fn wait_until_up(http: &reqwest::Client, port: u16) {
-    let start = Instant::now();
-    while scrape(http, port).await.is_none() {
-        assert!(start.elapsed() < Duration::from_secs(30), "the worker's metrics never answered on {port}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
 
 #[tokio::test]
 async fn an_idle_worker_starts_a_new_photo_at_once_whatever_its_heartbeat() {

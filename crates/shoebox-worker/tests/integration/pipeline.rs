@@ -133,7 +133,8 @@ async fn bad_files_fail_their_own_jobs_and_the_worker_goes_on() {
             .fetch_one(&stack.ctx.db)
             .await
             .unwrap();
-        std::fs::write(stack.data_dir.path().join(key), bytes).unwrap();
+        let key = shoebox_storage::Key::parse(key).unwrap();
+        stack.ctx.storage.put(&key, bytes, shoebox_storage::WriteMode::Replace).await.unwrap();
     }
     let fine = stack.upload_bytes("fine.jpg", jpeg(4)).await;
     stack.start_worker();

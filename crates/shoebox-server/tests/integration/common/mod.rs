@@ -40,6 +40,7 @@ impl TestServer {
         config.redis_namespace = format!("test-{}", uuid::Uuid::new_v4().simple());
         config.data_dir = data_dir.path().to_owned();
         config.log_filter = "warn".into();
+        shoebox_storage::testing::use_test_storage(&mut config);
         adjust(&mut config);
         let (app, ctx) = shoebox_server::build(config).await.expect("server builds");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -173,13 +174,22 @@ impl TestServer {
         self.http.get(self.api(path)).bearer_auth(token).send().await.unwrap()
     }
 
-    /// Every file under the data folder's `upload/` tree.
-    pub fn stored_originals(&self) -> Vec<PathBuf> {
-        files_under(&self.data_dir.path().join("upload"))
+    /// The key of every original (and sidecar) in storage, on whichever backend it is.
+    pub async fn stored_originals(&self) -> Vec<String> {
+        use futures::TryStreamExt;
+        let listed: Vec<_> = self.ctx.storage.list("upload/").try_collect().await.unwrap();
+        listed.into_iter().map(|listed| listed.key.into_string()).collect()
     }
 
+    /// Files left in the data folder's staging and scratch space (`tmp/`).
     pub fn staging_files(&self) -> Vec<PathBuf> {
         files_under(&self.data_dir.path().join("tmp"))
+    }
+
+    /// Stores a file as the worker would, under `key`, on the installation's storage.
+    pub async fn store_file(&self, key: &str, bytes: Vec<u8>) {
+        let key = shoebox_storage::Key::parse(key).unwrap();
+        self.ctx.storage.put(&key, bytes, shoebox_storage::WriteMode::Replace).await.unwrap();
     }
 
     pub async fn asset_rows(&self) -> i64 {

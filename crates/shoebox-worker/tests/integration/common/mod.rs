@@ -5,8 +5,10 @@
 #![allow(dead_code)]
 
 mod own_redis;
+mod worker_metrics;
 
 pub use own_redis::OwnRedis;
+pub use worker_metrics::{free_port, metric, scrape, wait_until_up};
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -70,6 +72,7 @@ pub async fn test_config(options: &Options, migrated: bool) -> (Config, tempfile
     config.ml.face_model = TEST_FACE_MODEL.into();
     config.ml.auto_pull = false;
     config.ml.model_poll = Duration::from_secs(1);
+    shoebox_storage::testing::use_test_storage(&mut config);
     (config, data_dir)
 }
 
@@ -89,6 +92,7 @@ pub fn worker_command(config: &Config) -> Command {
         .env("SHOEBOX_FACE_MODEL", &config.ml.face_model)
         .env("SHOEBOX_MODEL_AUTO_PULL", "false")
         .env("SHOEBOX_MODEL_POLL_SECS", "1");
+    command.envs(shoebox_storage::testing::storage_env(config));
     if let Some(path) = &config.ml.onnxruntime_path {
         command.env("SHOEBOX_ONNXRUNTIME_PATH", path);
     }
@@ -321,6 +325,17 @@ impl Stack {
     }
 }
 
+/// Copies the test models into a models folder (a worker machine's own, say).
+pub fn install_models_into(target: &std::path::Path) {
+    let source = test_models();
+    for relative in [format!("clip/{TEST_CLIP_MODEL}"), format!("facial-recognition/{TEST_FACE_MODEL}")] {
+        let to = target.join(&relative);
+        let staging = target.join(format!("{relative}.partial"));
+        copy_tree(&source.join(&relative), &staging);
+        std::fs::rename(&staging, &to).unwrap();
+    }
+}
+
 /// The models `deploy/local/clip-test-model` builds: the tiny colour CLIP and the real face models.
 pub const TEST_CLIP_MODEL: &str = "shoebox-test-clip";
 pub const TEST_FACE_MODEL: &str = "buffalo_s";
@@ -336,14 +351,7 @@ impl Stack {
     /// Copies the test models into this stack's models folder; each appears at once (copied
     /// beside it, then renamed), as a finished download would.
     pub fn install_models(&self) {
-        let source = test_models();
-        let target = &self.config.ml.models_dir;
-        for relative in [format!("clip/{TEST_CLIP_MODEL}"), format!("facial-recognition/{TEST_FACE_MODEL}")] {
-            let to = target.join(&relative);
-            let staging = target.join(format!("{relative}.partial"));
-            copy_tree(&source.join(&relative), &staging);
-            std::fs::rename(&staging, &to).unwrap();
-        }
+        install_models_into(&self.config.ml.models_dir);
     }
 
     /// Runs `sql` (one number) until it yields at least `want`, or fails after `limit`.
