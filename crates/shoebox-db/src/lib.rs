@@ -23,6 +23,7 @@ pub mod shared_links;
 pub mod smart_search;
 pub mod stacks;
 pub mod stats;
+pub mod stored_files;
 pub mod sync;
 pub mod tags;
 pub mod testing;

@@ -10,16 +10,21 @@
 //!   time) and CPU-seconds per photo;
 //! - **large video** (`SHOEBOX_BENCH_VIDEO`): from upload to metadata and poster thumbnails;
 //! - **faces** (`SHOEBOX_TEST_MODELS_DIR` with buffalo_s): 30 photos of people through face
-//!   detection and recognition.
+//!   detection and recognition;
+//! - **storage** (`SHOEBOX_TEST_S3_*`, SeaweedFS on this machine): the same batch of photos on
+//!   local disk and on S3, upload MB/s and photos/hour; then a 2 GB upload (the large video sent
+//!   four times over) and the server process's memory while it streams in.
 //!
-//! Usage: pipeline_bench [batch photos, default 200] [single photos, default 20]
+//! Usage: pipeline_bench [batch photos, default 200] [single photos, default 20]; the parts to
+//! run can be narrowed with `SHOEBOX_BENCH_PARTS` (comma-separated: single, batch, video, faces,
+//! storage; all by default).
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use futures::StreamExt;
+use futures::{StreamExt, TryStreamExt};
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
@@ -40,17 +45,125 @@ async fn main() -> anyhow::Result<()> {
     let cores = shoebox_core::config::available_cores();
     println!("{cores} cores; worker defaults (CPU budget {cores}); 12 MP JPEGs are {WIDTH}×{HEIGHT}, quality 90");
 
-    single_photos(singles).await?;
-    batch_photos(batch).await?;
-    match std::env::var_os("SHOEBOX_BENCH_VIDEO") {
+    let parts = std::env::var("SHOEBOX_BENCH_PARTS").unwrap_or_default();
+    let wanted = |part: &str| parts.is_empty() || parts.split(',').any(|p| p.trim() == part);
+    if wanted("single") {
+        single_photos(singles).await?;
+    }
+    if wanted("batch") {
+        batch_photos(batch).await?;
+    }
+    match std::env::var_os("SHOEBOX_BENCH_VIDEO").filter(|_| wanted("video")) {
         Some(video) => large_video(Path::new(&video)).await?,
-        None => println!("\nlarge video: skipped (SHOEBOX_BENCH_VIDEO not set)"),
+        None => println!("\nlarge video: skipped (not asked for, or SHOEBOX_BENCH_VIDEO not set)"),
     }
     match (std::env::var_os("SHOEBOX_TEST_MODELS_DIR"), std::env::var_os("SHOEBOX_FIXTURES_DIR")) {
+        _ if !wanted("faces") => {}
         (Some(models), Some(fixtures)) => faces(Path::new(&models), Path::new(&fixtures)).await?,
         _ => println!("\nfaces: skipped (SHOEBOX_TEST_MODELS_DIR or SHOEBOX_FIXTURES_DIR not set)"),
     }
+    let s3 = std::env::var_os("SHOEBOX_TEST_S3_ENDPOINT").is_some();
+    if wanted("storage") && s3 {
+        storage(batch.min(100)).await?;
+        if let Some(video) = std::env::var_os("SHOEBOX_BENCH_VIDEO") {
+            large_upload_memory(Path::new(&video)).await?;
+        }
+    } else if wanted("storage") {
+        println!("\nstorage: skipped (SHOEBOX_TEST_S3_ENDPOINT not set)");
+    }
     Ok(())
+}
+
+/// Where a bench installation keeps its files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Backend {
+    LocalDisk,
+    S3,
+}
+
+async fn storage(count: usize) -> anyhow::Result<()> {
+    println!("\n## storage: {count} photos on local disk and on S3 (SeaweedFS on this machine)");
+    let photos = generate(count, 20_000);
+    let megabytes = photos.iter().map(Vec::len).sum::<usize>() as f64 / 1e6;
+    for backend in [Backend::LocalDisk, Backend::S3] {
+        let bench = Bench::start_on(backend, &[], None).await?;
+        bench.warm_up().await?;
+        let start = Instant::now();
+        let uploads = futures::stream::iter(photos.iter().cloned().enumerate())
+            .map(|(i, bytes)| bench.upload_owned(format!("storage-{i}.jpg"), bytes))
+            .buffer_unordered(4)
+            .collect::<Vec<_>>()
+            .await;
+        uploads.into_iter().collect::<anyhow::Result<Vec<_>>>()?;
+        let uploaded = start.elapsed().as_secs_f64();
+        bench.wait_count("SELECT count(*) FROM asset_job_status WHERE thumbnails_generated_at IS NOT NULL", count).await?;
+        let wall = start.elapsed().as_secs_f64();
+        println!(
+            "{backend:?}: upload {:.0} MB/s ({megabytes:.0} MB in {uploaded:.1} s, four at a time); {:.0} photos/hour to thumbnail + preview",
+            megabytes / uploaded,
+            count as f64 / wall * 3600.0
+        );
+    }
+    Ok(())
+}
+
+/// A 2 GB upload streamed from disk: the server must hold a few parts, not the file.
+async fn large_upload_memory(video: &Path) -> anyhow::Result<()> {
+    const TIMES: u64 = 4;
+    let len = std::fs::metadata(video)?.len();
+    println!("\n## a {:.1} GB upload ({} sent {TIMES} times over), server memory", (len * TIMES) as f64 / 1e9, video.display());
+    for backend in [Backend::LocalDisk, Backend::S3] {
+        let mut bench = Bench::start_on(backend, &[], None).await?;
+        // Only the upload is measured: no worker downloads the file meanwhile.
+        bench.stop_worker();
+        let before = resident_bytes("VmRSS")?;
+        let peak = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(before));
+        let sampler = {
+            let peak = peak.clone();
+            tokio::spawn(async move {
+                loop {
+                    if let Ok(now) = resident_bytes("VmRSS") {
+                        peak.fetch_max(now, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            })
+        };
+        let path = video.to_owned();
+        let body = futures::stream::iter(0..TIMES)
+            .then(move |_| {
+                let path = path.clone();
+                async move { tokio::fs::File::open(path).await.map(tokio_util::io::ReaderStream::new) }
+            })
+            .map_ok(|chunks| chunks)
+            .try_flatten();
+        let part = Part::stream_with_length(reqwest::Body::wrap_stream(body), len * TIMES).file_name("two-gigabytes.mp4");
+        let form = Form::new()
+            .part("assetData", part)
+            .text("fileCreatedAt", "2024-01-01T00:00:00Z")
+            .text("fileModifiedAt", "2024-01-01T00:00:00Z");
+        let started = Instant::now();
+        let response = bench.http.post(format!("{}/assets", bench.url)).bearer_auth(&bench.token).multipart(form).send().await?;
+        response.error_for_status()?;
+        let seconds = started.elapsed().as_secs_f64();
+        sampler.abort();
+        let peak = peak.load(std::sync::atomic::Ordering::Relaxed);
+        println!(
+            "{backend:?}: {:.0} MB/s; server process memory {} MB before, {} MB at most during the upload (+{} MB)",
+            (len * TIMES) as f64 / 1e6 / seconds,
+            before / 1_000_000,
+            peak / 1_000_000,
+            peak.saturating_sub(before) / 1_000_000
+        );
+    }
+    Ok(())
+}
+
+/// A memory figure of this process (the server runs in it) from `/proc/self/status`.
+fn resident_bytes(field: &str) -> anyhow::Result<u64> {
+    let status = std::fs::read_to_string("/proc/self/status")?;
+    let line = status.lines().find(|line| line.starts_with(field)).context("no such field")?;
+    Ok(line.split_whitespace().nth(1).context("value")?.parse::<u64>()? * 1024)
 }
 
 async fn single_photos(count: usize) -> anyhow::Result<()> {
@@ -192,6 +305,10 @@ struct Bench {
 impl Bench {
     /// `models` (the test models' folder) is installed before the worker starts.
     async fn start(worker_env: &[(&str, &str)], models: Option<&Path>) -> anyhow::Result<Self> {
+        Self::start_on(Backend::LocalDisk, worker_env, models).await
+    }
+
+    async fn start_on(backend: Backend, worker_env: &[(&str, &str)], models: Option<&Path>) -> anyhow::Result<Self> {
         let worker_bin = std::env::var("SHOEBOX_WORKER_BIN").context("SHOEBOX_WORKER_BIN")?;
         let mut config = Config::from_lookup(|_| None)?;
         let data_dir = tempfile::tempdir()?;
@@ -200,6 +317,12 @@ impl Bench {
         config.redis_namespace = format!("bench-{}", uuid::Uuid::new_v4().simple());
         config.data_dir = data_dir.path().to_owned();
         config.log_filter = "warn".into();
+        if backend == Backend::S3 {
+            let (bucket, s3) = shoebox_storage::testing::test_bucket();
+            config.s3 = s3;
+            let prefix = format!("bench-{}", uuid::Uuid::new_v4().simple());
+            config.storage = Some(shoebox_core::config::StorageLocation::S3 { bucket, prefix });
+        }
         let (app, ctx) = shoebox_server::build(config.clone()).await?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}/api", listener.local_addr()?);
@@ -221,7 +344,8 @@ impl Bench {
             .env("SHOEBOX_REDIS_NAMESPACE", &config.redis_namespace)
             .env("SHOEBOX_DATA_DIR", &config.data_dir)
             .env("SHOEBOX_MODEL_AUTO_PULL", "false")
-            .env("SHOEBOX_LOG", "warn");
+            .env("SHOEBOX_LOG", "warn")
+            .envs(shoebox_storage::testing::storage_env(&config));
         for (name, value) in worker_env {
             command.env(name, value);
         }
@@ -307,6 +431,11 @@ impl Bench {
     /// CPU seconds used so far by the worker process and by this process (the server).
     fn cpu_seconds(&self) -> anyhow::Result<(f64, f64)> {
         Ok((cpu_seconds(&format!("/proc/{}/stat", self.worker.0.id()))?, cpu_seconds("/proc/self/stat")?))
+    }
+
+    fn stop_worker(&mut self) {
+        let _ = self.worker.0.kill();
+        let _ = self.worker.0.wait();
     }
 
     fn worker_peak_memory(&self) -> anyhow::Result<u64> {

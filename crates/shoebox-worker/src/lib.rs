@@ -5,6 +5,8 @@
 //! can rebuild the queues from the database alone.
 
 pub mod geodata;
+pub mod library_move;
+pub mod library_sweep;
 pub mod metrics;
 pub mod models;
 pub mod pipeline;

@@ -6,6 +6,13 @@
 //! `shoebox-worker models pull NAME` downloads a model (Immich's repositories by default) into
 //! the models folder; `shoebox-worker models list` shows what is installed. Neither needs the
 //! database or Redis.
+//!
+//! `shoebox-worker storage migrate --to LOCATION [--from LOCATION]` copies the library to another
+//! storage location, checking every file there; `shoebox-worker storage sweep [--delete]
+//! [--min-age-hours N]` reports (and removes) files in storage that no row names. Both need only
+//! the database and the storage.
+
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use shoebox_core::Config;
@@ -21,6 +28,9 @@ async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().is_some_and(|arg| arg == "models") {
         return models_command(&config, &args[1..]).await;
+    }
+    if args.first().is_some_and(|arg| arg == "storage") {
+        return storage_command(&config, &args[1..]).await;
     }
     let pipeline = Pipeline::connect(&config).await?;
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
@@ -45,7 +55,8 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         _ => bail!(
-            "usage: shoebox-worker [run] | shoebox-worker queue missing|all [QUEUE...] | shoebox-worker models pull NAME|list"
+            "usage: shoebox-worker [run] | shoebox-worker queue missing|all [QUEUE...] | shoebox-worker models pull NAME|list \
+             | shoebox-worker storage migrate|sweep …"
         ),
     }
 }
@@ -102,6 +113,49 @@ async fn models_command(config: &Config, args: &[String]) -> anyhow::Result<()> 
             Ok(())
         }
         _ => bail!("usage: shoebox-worker models pull NAME | shoebox-worker models list"),
+    }
+}
+
+const STORAGE_USAGE: &str = "usage: shoebox-worker storage migrate --to LOCATION [--from LOCATION] \
+    | shoebox-worker storage sweep [--delete] [--min-age-hours N]   (LOCATION: s3://bucket/prefix or /path)";
+
+async fn storage_command(config: &Config, args: &[String]) -> anyhow::Result<()> {
+    let (command, options) = args.split_first().context(STORAGE_USAGE)?;
+    let mut flags: std::collections::HashMap<&str, Option<&str>> = std::collections::HashMap::new();
+    let mut rest = options.iter().map(String::as_str);
+    while let Some(flag) = rest.next() {
+        let takes_value = matches!(flag, "--to" | "--from" | "--min-age-hours");
+        flags.insert(flag, if takes_value { Some(rest.next().context(STORAGE_USAGE)?) } else { None });
+    }
+    let location = |flag: &str| {
+        flags.get(flag).copied().flatten().map(|raw| shoebox_core::config::StorageLocation::parse(raw, &config.data_dir)).transpose()
+    };
+    let db = shoebox_db::connect(&config.database_url, 8).await.context("cannot connect to PostgreSQL")?;
+    shoebox_db::migrate(&db).await.context("cannot migrate the database")?;
+    match command.as_str() {
+        "migrate" => {
+            let to = location("--to")?.context(STORAGE_USAGE)?;
+            let report = shoebox_worker::library_move::migrate(config, &db, location("--from")?, to.clone()).await?;
+            print!("{report}");
+            if !report.failed.is_empty() {
+                bail!("{} files did not match at {to}; run the migration again to retry them", report.failed.len());
+            }
+            println!("the library is copied to {to}: set SHOEBOX_STORAGE={to} for the server and workers and restart them");
+            println!("(run the migration once more with --from the old location to bring uploads made in between)");
+            Ok(())
+        }
+        "sweep" => {
+            let hours: u64 = flags.get("--min-age-hours").copied().flatten().unwrap_or("1").parse().context(STORAGE_USAGE)?;
+            let storage = shoebox_storage::open(&config.storage())?;
+            let delete = flags.contains_key("--delete");
+            let report = shoebox_worker::library_sweep::sweep(&storage, &db, Duration::from_secs(hours * 3600), delete).await?;
+            print!("{report}");
+            if !delete && !report.orphans.is_empty() {
+                println!("dry run: nothing was removed; run with --delete to remove these files");
+            }
+            Ok(())
+        }
+        _ => bail!(STORAGE_USAGE),
     }
 }
 

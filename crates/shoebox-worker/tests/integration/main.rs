@@ -7,6 +7,7 @@ mod socketio;
 mod decode_limits;
 mod faces;
 mod live;
+mod library_move;
 mod logs;
 mod no_shared_disk;
 mod phone_photos;

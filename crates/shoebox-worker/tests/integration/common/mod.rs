@@ -144,7 +144,13 @@ impl Stack {
     /// A second server of the same installation (database, data folder, Redis namespace);
     /// returns its URL.
     pub async fn second_server(&self) -> String {
-        let (app, _ctx) = shoebox_server::build(self.config.clone()).await.unwrap();
+        self.server_for(self.config.clone()).await
+    }
+
+    /// Another server on this installation's database and Redis with `config`'s settings (its
+    /// storage, say); returns its URL.
+    pub async fn server_for(&self, config: Config) -> String {
+        let (app, _ctx) = shoebox_server::build(config).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(shoebox_server::serve(listener, app, std::future::pending()));
