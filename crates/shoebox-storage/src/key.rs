@@ -85,7 +85,11 @@ impl Key {
 
     /// The XMP sidecar beside an original: the original's name with `.xmp` for its extension.
     pub fn sidecar_of(original: &Key) -> Key {
-        let stem = original.0.rsplit_once('.').filter(|(stem, _)| !stem.ends_with('/')).map_or(&*original.0, |(s, _)| s);
+        let stem = match original.0.rsplit_once('.') {
+            // The dot must be in the file's name, not in a folder's.
+            Some((stem, extension)) if !extension.contains('/') => stem,
+            _ => original.0.as_str(),
+        };
         Key(format!("{stem}.xmp"))
     }
 

@@ -109,6 +109,17 @@ impl Storage {
         writer.finish().await
     }
 
+    /// Streams `body` (another store's read, say) into `key`.
+    pub async fn put_reader(
+        &self,
+        key: &Key,
+        body: impl tokio::io::AsyncRead + Send + Unpin,
+        mode: WriteMode,
+    ) -> io::Result<ObjectMeta> {
+        let chunks = tokio_util::io::ReaderStream::with_capacity(body, 1 << 20);
+        store::write_stream(self.of(key), key, mode, chunks).await
+    }
+
     /// Stores a finished local file under `key` and removes it.
     pub async fn put_file(&self, key: &Key, file: TempPath, mode: WriteMode) -> io::Result<ObjectMeta> {
         let meta = store::write_file(self.of(key), key, mode, &file).await?;

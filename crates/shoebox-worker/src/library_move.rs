@@ -15,7 +15,6 @@ use shoebox_core::config::StorageLocation;
 use shoebox_db::PgPool;
 use shoebox_db::stored_files::{self, NamedFile};
 use shoebox_storage::{Key, KeyClass, Storage, WriteMode};
-use tokio::io::AsyncReadExt;
 
 /// Files of one page copied at once.
 const PARALLEL: usize = 4;
@@ -146,17 +145,8 @@ async fn copy_one(source: &Storage, destination: &Storage, file: &NamedFile) -> 
     if destination.head(&key).await?.is_some() && check(destination, &key, file, at_source.len).await?.is_none() {
         return Ok(Outcome::AlreadyThere);
     }
-    let mut read = source.read(&key, None).await?;
-    let mut writer = destination.write(&key, WriteMode::Replace).await?;
-    let mut buffer = vec![0u8; 1 << 20];
-    loop {
-        let n = read.body.read(&mut buffer).await?;
-        if n == 0 {
-            break;
-        }
-        writer.write(bytes::Bytes::copy_from_slice(&buffer[..n])).await?;
-    }
-    writer.finish().await?;
+    let read = source.read(&key, None).await?;
+    destination.put_reader(&key, read.body, WriteMode::Replace).await?;
     match check(destination, &key, file, at_source.len).await? {
         None => Ok(Outcome::Copied(at_source.len)),
         Some(why) => {
@@ -176,15 +166,11 @@ async fn check(destination: &Storage, key: &Key, file: &NamedFile, source_len: u
     let Some(expected) = file.checksum.as_ref().filter(|_| key.class() == KeyClass::Original) else {
         return Ok(None);
     };
-    let mut read = destination.read(key, None).await?;
+    let read = destination.read(key, None).await?;
+    let mut chunks = tokio_util::io::ReaderStream::with_capacity(read.body, 1 << 20);
     let mut hasher = Sha1::new();
-    let mut buffer = vec![0u8; 1 << 20];
-    loop {
-        let n = read.body.read(&mut buffer).await?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buffer[..n]);
+    while let Some(chunk) = chunks.next().await {
+        hasher.update(chunk?);
     }
     let actual = hasher.finalize().to_vec();
     Ok((&actual != expected).then(|| format!("SHA-1 {} at the destination, {} in the database", hex::encode(&actual), hex::encode(expected))))

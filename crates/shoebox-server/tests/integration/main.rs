@@ -23,6 +23,7 @@ mod ml_api;
 mod ml_contract;
 mod mobile_app;
 mod mobile_sync;
+mod object_storage;
 mod partners;
 mod phone;
 mod shared_albums;
