@@ -9,6 +9,7 @@ pub mod local;
 pub mod s3;
 pub mod scratch;
 pub mod store;
+pub mod sweep;
 pub mod testing;
 
 use std::io;

@@ -6,7 +6,6 @@
 
 pub mod geodata;
 pub mod library_move;
-pub mod library_sweep;
 pub mod metrics;
 pub mod models;
 pub mod pipeline;

@@ -148,7 +148,11 @@ async fn storage_command(config: &Config, args: &[String]) -> anyhow::Result<()>
             let hours: u64 = flags.get("--min-age-hours").copied().flatten().unwrap_or("1").parse().context(STORAGE_USAGE)?;
             let storage = shoebox_storage::open(&config.storage())?;
             let delete = flags.contains_key("--delete");
-            let report = shoebox_worker::library_sweep::sweep(&storage, &db, Duration::from_secs(hours * 3600), delete).await?;
+            let lookup = |keys: Vec<String>| {
+                let db = db.clone();
+                async move { Ok(shoebox_db::stored_files::named_among(&db, &keys).await?) }
+            };
+            let report = shoebox_storage::sweep::sweep(&storage, Duration::from_secs(hours * 3600), delete, lookup).await?;
             print!("{report}");
             if !delete && !report.orphans.is_empty() {
                 println!("dry run: nothing was removed; run with --delete to remove these files");

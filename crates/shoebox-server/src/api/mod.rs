@@ -21,6 +21,7 @@ pub mod search;
 pub mod server;
 pub mod shared_links;
 pub mod stacks;
+pub mod storage_admin;
 pub mod sync;
 pub mod tags;
 pub mod timeline;
@@ -77,6 +78,7 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
         .merge(duplicates::router())
         .merge(shared_links::router())
         .merge(stacks::router())
+        .merge(storage_admin::router())
         .merge(download::info_router())
         .layer(middleware::from_fn_with_state(ctx.clone(), guard::authorize))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))

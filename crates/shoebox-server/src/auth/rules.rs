@@ -194,6 +194,9 @@ pub const RULES: &[Rule] = &[
     admin("PUT", "/jobs/{name}", "job.create"),
     // Shoebox's own: a queue's failed jobs are read like its counts.
     admin("GET", "/jobs/{name}/failures", "job.read"),
+    // Shoebox's own: the orphan sweep's dry run, and the removal it reports.
+    admin("GET", "/admin/storage/orphans", "job.read"),
+    admin("DELETE", "/admin/storage/orphans", "job.create"),
     admin("GET", "/queues", "queue.read"),
     admin("GET", "/queues/{name}", "queue.read"),
 ];

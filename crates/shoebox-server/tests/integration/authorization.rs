@@ -13,7 +13,11 @@ use serde_json::{Value, json};
 use shoebox_server::auth::rules::{Access, RULES, Rule};
 
 /// Shoebox's own endpoints, which Immich's document does not have.
-const SHOEBOX_ONLY: &[(&str, &str)] = &[("GET", "/jobs/{name}/failures")];
+const SHOEBOX_ONLY: &[(&str, &str)] = &[
+    ("GET", "/jobs/{name}/failures"),
+    ("GET", "/admin/storage/orphans"),
+    ("DELETE", "/admin/storage/orphans"),
+];
 /// A permission no Shoebox endpoint asks for.
 const UNRELATED: &str = "workflow.read";
 /// Every kind of thing the mobile app syncs.

@@ -1,7 +1,8 @@
 //! The server with its library in S3 (SeaweedFS, whatever `SHOEBOX_TEST_STORAGE` says): uploads
 //! go straight to the bucket and nothing reaches the local disk; a duplicate leaves one object;
 //! ranged reads come from the bucket; with presigned downloads a client is sent to a signed URL
-//! it can fetch without the server. A hybrid layout keeps derived files on local disk.
+//! it can fetch without the server. A hybrid layout keeps derived files on local disk. The
+//! orphan sweep reports, then removes, a file no row names.
 
 use crate::common;
 
@@ -102,4 +103,39 @@ async fn a_hybrid_layout_keeps_originals_in_the_bucket_and_derived_files_on_disk
     let served = server.get(&token, &format!("/assets/{id}/thumbnail")).await;
     assert_eq!(served.status(), StatusCode::OK);
     assert_eq!(served.headers()["content-type"], "image/webp");
+}
+
+#[tokio::test]
+async fn an_admin_sees_the_orphans_in_the_bucket_then_removes_them() {
+    let server = TestServer::start_with(|config| on_s3(config, false)).await;
+    let admin = server.admin().await;
+    let bob = server.user(&admin, "bob@example.com").await;
+    let id = server.upload_new(&admin, "named.jpg", jpeg(10), WHEN).await;
+    let owner: uuid::Uuid = sqlx::query_scalar("SELECT owner_id FROM assets").fetch_one(&server.ctx.db).await.unwrap();
+    // An upload placed in the bucket whose row never came (its server died first).
+    let stray = shoebox_storage::Key::original(owner, uuid::Uuid::new_v4(), "jpg");
+    server.store_file(stray.as_str(), jpeg(11)).await;
+
+    // Young files are left alone by default: this one was written a moment ago.
+    let default: serde_json::Value = server.get(&admin, "/admin/storage/orphans").await.json().await.unwrap();
+    assert_eq!((default["orphanCount"].as_u64(), default["tooYoung"].as_u64()), (Some(0), Some(1)), "{default}");
+    let report = server.get(&admin, "/admin/storage/orphans?minAgeHours=0").await;
+    assert_eq!(report.status(), StatusCode::OK);
+    let report: serde_json::Value = report.json().await.unwrap();
+    assert_eq!(report["orphanCount"], 1, "{report}");
+    assert_eq!(report["orphans"][0]["key"], stray.as_str());
+    assert_eq!(report["orphans"][0]["size"], jpeg(11).len() as u64);
+    assert_eq!(report["removed"], 0, "a dry run removes nothing");
+    assert!(server.ctx.storage.head(&stray).await.unwrap().is_some());
+    assert_eq!(server.get(&bob, "/admin/storage/orphans").await.status(), StatusCode::FORBIDDEN);
+
+    let removed = server.send(&admin, reqwest::Method::DELETE, "/admin/storage/orphans?minAgeHours=0", None).await;
+    assert_eq!(removed.status(), StatusCode::OK);
+    let removed: serde_json::Value = removed.json().await.unwrap();
+    assert_eq!(removed["removed"], 1, "{removed}");
+    assert!(server.ctx.storage.head(&stray).await.unwrap().is_none(), "the orphan is gone");
+    let named = server.get(&admin, &format!("/assets/{id}/original")).await;
+    assert_eq!(named.status(), StatusCode::OK, "the named original stays");
+    let bad = server.get(&admin, "/admin/storage/orphans?minAge=3").await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST, "an unknown parameter is refused");
 }

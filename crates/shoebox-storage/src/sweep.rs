@@ -1,13 +1,16 @@
-//! `shoebox-worker storage sweep`: finds files in storage that no row names (an upload placed
-//! just before its server died, before the row was committed; a file left by a crash between
-//! removing a row and its file) and, when asked, removes them. A dry run, the default, only
-//! reports. Files younger than the minimum age are left alone: their row may be committing now.
+//! The orphan sweep (`shoebox-worker storage sweep`, `GET`/`DELETE /api/admin/storage/orphans`):
+//! finds files in storage that no row names (an upload placed just before its server died, before
+//! the row was committed; a file left by a crash between removing a row and its file) and, when
+//! asked, removes them. A dry run only reports. Files younger than the minimum age are left
+//! alone: their row may be committing now. Which keys rows name is the caller's to answer (the
+//! database is not this crate's).
 
+use std::collections::HashSet;
 use std::time::{Duration, SystemTime};
 
 use futures::{StreamExt, TryStreamExt};
-use shoebox_db::PgPool;
-use shoebox_storage::{Key, Storage};
+
+use crate::{Key, Storage};
 
 /// Listed files looked up in the database at once.
 const BATCH: usize = 500;
@@ -43,7 +46,18 @@ impl std::fmt::Display for SweepReport {
     }
 }
 
-pub async fn sweep(storage: &Storage, db: &PgPool, min_age: Duration, delete: bool) -> anyhow::Result<SweepReport> {
+/// Lists every store's folders, asks `named_among` which listed keys some row names, and reports
+/// (with `delete`, also removes) the others older than `min_age`.
+pub async fn sweep<Lookup, Named>(
+    storage: &Storage,
+    min_age: Duration,
+    delete: bool,
+    mut named_among: Lookup,
+) -> anyhow::Result<SweepReport>
+where
+    Lookup: FnMut(Vec<String>) -> Named,
+    Named: std::future::Future<Output = anyhow::Result<HashSet<String>>>,
+{
     let mut report = SweepReport::default();
     let now = SystemTime::now();
     for (store, folders) in storage.stores() {
@@ -53,7 +67,7 @@ pub async fn sweep(storage: &Storage, db: &PgPool, min_age: Duration, delete: bo
                 let batch = batch.map_err(|err| err.1)?;
                 report.listed += batch.len() as u64;
                 let keys: Vec<String> = batch.iter().map(|listed| listed.key.as_str().to_owned()).collect();
-                let named = shoebox_db::stored_files::named_among(db, &keys).await?;
+                let named = named_among(keys).await?;
                 for listed in batch.into_iter().filter(|listed| !named.contains(listed.key.as_str())) {
                     let age = now.duration_since(listed.modified).unwrap_or_default();
                     if age < min_age {
