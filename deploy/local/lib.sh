@@ -357,7 +357,9 @@ shoebox_start_seaweedfs() {
   (umask 077 && printf '{"identities":[{"name":"shoebox","credentials":[{"accessKey":"%s","secretKey":"%s"}],"actions":["Admin","Read","Write","List","Tagging"]}]}\n' \
     "$access_key" "$secret_key" >"$dir/s3.json")
   shoebox_log "starting SeaweedFS S3 on 127.0.0.1:$port (log: $dir/weed.log)"
-  setsid "$SHOEBOX_WEED" mini -dir="$dir/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
+  # Its own logs and socket in its folder: by default they pile up in /tmp, one set per run.
+  setsid "$SHOEBOX_WEED" -logdir="$dir" mini -dir="$dir/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
+    -s3.localSocket="$dir/s3.sock" \
     -s3.port="$port" -master.port=$((port + 1)) -volume.port=$((port + 2)) -filer.port=$((port + 3)) \
     -admin.port=$((port - 9996)) -s3.port.grpc=$((port + 10)) -master.port.grpc=$((port + 11)) \
     -volume.port.grpc=$((port + 12)) -filer.port.grpc=$((port + 13)) \
