@@ -35,9 +35,21 @@ pub async fn send(storage: &Storage, file: StoredFile<'_>, request: &HeaderMap) 
             .body(Body::empty())
             .expect("valid response"));
     }
-    let Some(total) = storage.head(&key).await?.map(|meta| meta.len) else {
-        tracing::error!(key = file.key, "a file the database lists is missing from storage");
-        return Err(ApiError::NotFound("File not found in storage".into()));
+    let if_none_match = request.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok());
+    let range_header = request.get(header::RANGE).and_then(|v| v.to_str().ok());
+    // A plain download asks the store once: the read tells the length. A range or a revalidation
+    // needs the length (or nothing at all) before any bytes, so it asks for that first.
+    let (total, whole) = if if_none_match.is_none() && range_header.is_none() {
+        match storage.read(&key, None).await {
+            Ok(read) => (read.total_len, Some(read)),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Err(missing(file.key)),
+            Err(err) => return Err(err.into()),
+        }
+    } else {
+        match storage.head(&key).await? {
+            Some(meta) => (meta.len, None),
+            None => return Err(missing(file.key)),
+        }
     };
     let etag = format!("\"{}\"", file.etag);
     let mut builder = Response::builder()
@@ -45,7 +57,6 @@ pub async fn send(storage: &Storage, file: StoredFile<'_>, request: &HeaderMap) 
         .header(header::ACCEPT_RANGES, "bytes")
         .header(header::CACHE_CONTROL, file.cache_control);
 
-    let if_none_match = request.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok());
     if if_none_match.is_some_and(|tags| tags.split(',').any(|tag| tag.trim() == etag || tag.trim() == "*")) {
         return Ok(builder.status(StatusCode::NOT_MODIFIED).body(Body::empty()).expect("valid response"));
     }
@@ -55,7 +66,7 @@ pub async fn send(storage: &Storage, file: StoredFile<'_>, request: &HeaderMap) 
         builder = builder.header(header::CONTENT_DISPOSITION, content_disposition(name));
     }
 
-    let range = match request.get(header::RANGE).and_then(|v| v.to_str().ok()) {
+    let range = match range_header {
         None => None,
         Some(raw) => match parse_range_header(raw).ok().map(|parsed| parsed.validate(total)) {
             Some(Ok(ranges)) if ranges.len() == 1 => Some(ranges[0].clone()),
@@ -79,12 +90,20 @@ pub async fn send(storage: &Storage, file: StoredFile<'_>, request: &HeaderMap) 
         }
         None => (StatusCode::OK, total),
     };
-    let read = storage.read(&key, range).await?;
+    let read = match whole {
+        Some(read) => read,
+        None => storage.read(&key, range).await?,
+    };
     Ok(builder
         .status(status)
         .header(header::CONTENT_LENGTH, length)
         .body(Body::from_stream(ReaderStream::new(read.body)))
         .expect("valid response"))
+}
+
+fn missing(key: &str) -> ApiError {
+    tracing::error!(key, "a file the database lists is missing from storage");
+    ApiError::NotFound("File not found in storage".into())
 }
 
 /// `attachment` with both an ASCII fallback and the exact UTF-8 name (RFC 6266).
