@@ -12,7 +12,9 @@ use super::{Done, StepError, blocking, local_copy};
 use crate::Pipeline;
 
 pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<Done, StepError> {
-    let original = Arc::new(local_copy(pipeline, &asset.original_path).await?);
+    // The original is fetched (from S3, a download) only when a probe or a transcode needs it:
+    // most videos are playable, and the metadata step's facts say so.
+    let mut original = None;
     let streams = match shoebox_db::pipeline::media_facts(&pipeline.db, asset.id).await? {
         Some(facts) if facts.video_codec.is_some() => MediaMetadata {
             container: facts.container,
@@ -22,7 +24,9 @@ pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<Done, StepError> 
         },
         // Processed before the metadata step kept these facts: probe once more.
         _ => {
-            let (probed, mime) = (original.clone(), asset.original_mime_type.clone());
+            let copy = Arc::new(local_copy(pipeline, &asset.original_path).await?);
+            let (probed, mime) = (copy.clone(), asset.original_mime_type.clone());
+            original = Some(copy);
             blocking(move || shoebox_media::discover(&probed, &mime)).await?
         }
     };
@@ -30,6 +34,10 @@ pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<Done, StepError> 
         shoebox_db::pipeline::save_encoded_video(&pipeline.db, asset.id, None).await?;
         return Ok(Done::default());
     }
+    let original = match original {
+        Some(copy) => copy,
+        None => Arc::new(local_copy(pipeline, &asset.original_path).await?),
+    };
     // ffmpeg writes by name: into scratch space, then into storage.
     let encoded = pipeline.storage.scratch_file(".mp4")?;
     let output = encoded.to_path_buf();
