@@ -77,7 +77,7 @@ pub async fn migrate(config: &Config, db: &PgPool, from: Option<StorageLocation>
     let named = stored_files::count(db).await?.max(0) as u64;
     let bar = indicatif::ProgressBar::new(named).with_message(format!("to {name}"));
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg} {wide_bar} {pos}/{len} files, {binary_bytes_per_sec}, eta {eta}")
+        indicatif::ProgressStyle::with_template("{msg} {wide_bar} {pos}/{len} files, {per_sec}, eta {eta}")
             .expect("a valid template"),
     );
     let mut report = MoveReport { named, ..MoveReport::default() };
@@ -142,7 +142,8 @@ pub async fn migrate(config: &Config, db: &PgPool, from: Option<StorageLocation>
 async fn copy_one(source: &Storage, destination: &Storage, file: &NamedFile) -> anyhow::Result<Outcome> {
     let key = Key::parse(file.key.as_str())?;
     let Some(at_source) = source.head(&key).await? else { return Ok(Outcome::Missing) };
-    if destination.head(&key).await?.is_some() && check(destination, &key, file, at_source.len).await?.is_none() {
+    // A complete copy from a killed run: check it rather than copy again.
+    if check(destination, &key, file, at_source.len).await?.is_none() {
         return Ok(Outcome::AlreadyThere);
     }
     let read = source.read(&key, None).await?;
