@@ -138,7 +138,8 @@ impl Store for LocalStore {
         let prefix = prefix.to_owned();
         let (sender, receiver) = tokio::sync::mpsc::channel(256);
         tokio::task::spawn_blocking(move || walk(&root, &prefix, &sender));
-        tokio_stream_of(receiver).boxed()
+        let mut receiver = receiver;
+        futures::stream::poll_fn(move |cx| receiver.poll_recv(cx)).boxed()
     }
 
     async fn local_copy(&self, key: &Key) -> io::Result<LocalCopy> {
@@ -195,10 +196,4 @@ fn walk(root: &Path, prefix: &str, sender: &tokio::sync::mpsc::Sender<io::Result
             return; // The listing was dropped.
         }
     }
-}
-
-fn tokio_stream_of<T: Send + 'static>(
-    mut receiver: tokio::sync::mpsc::Receiver<T>,
-) -> impl futures::Stream<Item = T> + Send + 'static {
-    futures::stream::poll_fn(move |cx| receiver.poll_recv(cx))
 }

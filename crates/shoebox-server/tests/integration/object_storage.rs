@@ -42,14 +42,7 @@ async fn uploads_go_to_the_bucket_and_are_served_from_it() {
     let whole = server.get(&token, &format!("/assets/{id}/original")).await;
     assert_eq!(whole.status(), StatusCode::OK);
     assert_eq!(whole.bytes().await.unwrap().as_ref(), photo.as_slice());
-    let range = server
-        .http
-        .get(server.api(&format!("/assets/{id}/original")))
-        .bearer_auth(&token)
-        .header("range", "bytes=2-9")
-        .send()
-        .await
-        .unwrap();
+    let range = server.get_range(&token, &format!("/assets/{id}/original"), "bytes=2-9").await;
     assert_eq!(range.status(), StatusCode::PARTIAL_CONTENT);
     assert_eq!(range.headers()["content-range"], format!("bytes 2-9/{}", photo.len()));
     assert_eq!(range.bytes().await.unwrap().as_ref(), &photo[2..=9]);

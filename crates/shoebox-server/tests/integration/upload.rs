@@ -42,26 +42,13 @@ async fn upload_dedupe_and_byte_identical_download() {
     let etag = original.headers()["etag"].to_str().unwrap().to_owned();
     assert_eq!(original.bytes().await.unwrap().as_ref(), photo.as_slice());
 
-    let ranged = server
-        .http
-        .get(server.api(&format!("/assets/{id}/original")))
-        .bearer_auth(&token)
-        .header("range", "bytes=10-19")
-        .send()
-        .await
-        .unwrap();
+    let ranged = server.get_range(&token, &format!("/assets/{id}/original"), "bytes=10-19").await;
     assert_eq!(ranged.status(), StatusCode::PARTIAL_CONTENT);
     assert_eq!(ranged.headers()["content-range"], format!("bytes 10-19/{}", photo.len()).as_str());
     assert_eq!(ranged.bytes().await.unwrap().as_ref(), &photo[10..20]);
 
-    let past_end = server
-        .http
-        .get(server.api(&format!("/assets/{id}/original")))
-        .bearer_auth(&token)
-        .header("range", format!("bytes={}-", photo.len() + 5))
-        .send()
-        .await
-        .unwrap();
+    let past_end =
+        server.get_range(&token, &format!("/assets/{id}/original"), &format!("bytes={}-", photo.len() + 5)).await;
     assert_eq!(past_end.status(), StatusCode::RANGE_NOT_SATISFIABLE);
 
     let cached = server

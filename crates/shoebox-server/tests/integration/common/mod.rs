@@ -170,6 +170,11 @@ impl TestServer {
         request.send().await.unwrap()
     }
 
+    /// `GET` with a `Range` header (`bytes=10-19`), as players and resuming downloads send it.
+    pub async fn get_range(&self, token: &str, path: &str, range: &str) -> Response {
+        self.http.get(self.api(path)).bearer_auth(token).header("range", range).send().await.unwrap()
+    }
+
     pub async fn get(&self, token: &str, path: &str) -> Response {
         self.http.get(self.api(path)).bearer_auth(token).send().await.unwrap()
     }
