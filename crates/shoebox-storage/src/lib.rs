@@ -44,8 +44,8 @@ pub fn open(config: &StorageConfig) -> io::Result<Storage> {
     Ok(Storage { originals, derived, scratch })
 }
 
-/// Opens one store, e.g. the other side of a migration.
-pub fn open_location(location: &StorageLocation, config: &StorageConfig, scratch: &Scratch) -> io::Result<Arc<dyn Store>> {
+/// Opens the store at one location.
+fn open_location(location: &StorageLocation, config: &StorageConfig, scratch: &Scratch) -> io::Result<Arc<dyn Store>> {
     Ok(match location {
         StorageLocation::Local(root) => Arc::new(LocalStore::open(root)?),
         StorageLocation::S3 { bucket, prefix } => Arc::new(S3Store::open(bucket, prefix, &config.s3, scratch.clone())?),
@@ -53,11 +53,6 @@ pub fn open_location(location: &StorageLocation, config: &StorageConfig, scratch
 }
 
 impl Storage {
-    /// One store for every key, e.g. a test's folder.
-    pub fn single(store: Arc<dyn Store>, scratch: Scratch) -> Self {
-        Self { originals: store.clone(), derived: store, scratch }
-    }
-
     /// The store that holds keys of `class`.
     pub fn store(&self, class: KeyClass) -> &Arc<dyn Store> {
         match class {
