@@ -82,12 +82,31 @@ pub enum InsertOutcome {
     Duplicate {
         id: Uuid,
     },
+    /// The owner deleted these bytes for good, as asset `id`, and wants them to stay deleted.
+    Deleted {
+        id: Uuid,
+    },
 }
+
+/// SQL true when user `$1` wants what they deleted for good refused when uploaded again (the
+/// Shoebox preference `deletedStaysDeleted.enabled`, on unless turned off).
+const DELETED_STAYS_DELETED: &str = "COALESCE((SELECT (p.preferences -> 'deletedStaysDeleted' ->> 'enabled')::boolean
+    FROM user_preferences p WHERE p.user_id = $1), true)";
 
 /// Inserts an uploaded asset unless its owner already has the same checksum. Runs on the
 /// caller's transaction so the caller can place the file between insert and commit; a racing
 /// upload of the same bytes waits on this row's lock and then sees the duplicate.
 pub async fn insert(conn: &mut PgConnection, new: &NewAsset) -> sqlx::Result<InsertOutcome> {
+    let deleted: Option<Uuid> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT asset_id FROM deleted_checksums WHERE owner_id = $1 AND checksum = $2 AND {DELETED_STAYS_DELETED}"
+    )))
+    .bind(new.owner_id)
+    .bind(&new.checksum)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(id) = deleted {
+        return Ok(InsertOutcome::Deleted { id });
+    }
     let inserted: Option<Uuid> = sqlx::query_scalar(
         "INSERT INTO assets (id, owner_id, checksum, type, original_path, original_file_name, original_mime_type,
              file_size_bytes, file_created_at, file_modified_at, local_date_time, visibility, is_favorite,
@@ -133,13 +152,20 @@ pub struct ChecksumMatch {
     pub checksum: Vec<u8>,
     pub id: Uuid,
     pub is_trashed: bool,
+    /// Deleted for good, and refused again: `id` is the id the asset had.
+    pub is_deleted: bool,
 }
 
+/// The owner's assets with these checksums, and what they deleted for good and want to stay
+/// deleted.
 pub async fn find_by_checksums(pool: &PgPool, owner: Uuid, checksums: &[Vec<u8>]) -> sqlx::Result<Vec<ChecksumMatch>> {
-    sqlx::query_as(
-        "SELECT checksum, id, deleted_at IS NOT NULL AS is_trashed FROM assets
-         WHERE owner_id = $1 AND library_id IS NULL AND checksum = ANY($2)",
-    )
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT checksum, id, deleted_at IS NOT NULL AS is_trashed, false AS is_deleted FROM assets
+         WHERE owner_id = $1 AND library_id IS NULL AND checksum = ANY($2)
+         UNION ALL
+         SELECT checksum, asset_id, false, true FROM deleted_checksums
+         WHERE owner_id = $1 AND checksum = ANY($2) AND {DELETED_STAYS_DELETED}"
+    )))
     .bind(owner)
     .bind(checksums)
     .fetch_all(pool)
@@ -390,6 +416,15 @@ pub async fn purge(pool: &PgPool, owner: Uuid, which: Purge<'_>) -> sqlx::Result
     )
     .bind(&ids)
     .fetch_all(&mut *tx)
+    .await?;
+    // Remembered whatever the preference says now, so turning it on later covers past deletions.
+    sqlx::query(
+        "INSERT INTO deleted_checksums (owner_id, checksum, asset_id)
+         SELECT owner_id, checksum, id FROM assets WHERE id = ANY($1) AND library_id IS NULL
+         ON CONFLICT (owner_id, checksum) DO UPDATE SET asset_id = EXCLUDED.asset_id, deleted_at = now()",
+    )
+    .bind(&ids)
+    .execute(&mut *tx)
     .await?;
     sqlx::query("DELETE FROM assets WHERE id = ANY($1)").bind(&ids).execute(&mut *tx).await?;
     tx.commit().await?;

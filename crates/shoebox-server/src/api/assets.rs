@@ -55,7 +55,8 @@ async fn upload(
         let sum =
             checksum::parse(sum).ok_or_else(|| ApiError::bad_request("x-immich-checksum is not a SHA-1 checksum"))?;
         if let Some(found) = assets::find_by_checksums(&ctx.db, auth.user.id, &[sum]).await?.first() {
-            return Ok(media_response(Stored::Duplicate(found.id)));
+            let stored = if found.is_deleted { Stored::Deleted(found.id) } else { Stored::Duplicate(found.id) };
+            return Ok(media_response(stored));
         }
     }
     let to = ingest::Destination { storage: &ctx.storage, owner: auth.user.id, max_bytes: ctx.config.max_upload_bytes };
@@ -69,6 +70,8 @@ fn media_response(stored: Stored) -> (StatusCode, Json<Value>) {
     match stored {
         Stored::Created(id) => (StatusCode::CREATED, Json(json!({ "id": id, "status": "created" }))),
         Stored::Duplicate(id) => (StatusCode::OK, Json(json!({ "id": id, "status": "duplicate" }))),
+        // Refused like a duplicate, so the phone counts it as backed up and stops offering it.
+        Stored::Deleted(id) => (StatusCode::OK, Json(json!({ "id": id, "status": "duplicate", "reason": "deleted" }))),
     }
 }
 
@@ -84,7 +87,8 @@ struct BulkCheckItem {
     checksum: String,
 }
 
-/// Answers, per file the client holds, whether the server wants it.
+/// Answers, per file the client holds, whether the server wants it. What the user deleted for
+/// good is refused as a duplicate too (unless they turned `deletedStaysDeleted` off).
 async fn bulk_upload_check(
     State(ctx): State<ApiContext>,
     auth: Auth,

@@ -21,6 +21,8 @@ fn defaults(min_faces: usize) -> Value {
     json!({
         "albums": { "defaultAssetOrder": "desc" },
         "cast": { "gCastEnabled": false },
+        // Shoebox's own: an upload of bytes the user deleted for good is refused as a duplicate.
+        "deletedStaysDeleted": { "enabled": true },
         "download": { "archiveSize": 4_294_967_296_i64, "includeEmbeddedVideos": false },
         "emailNotifications": { "enabled": true, "albumInvite": true, "albumUpdate": true },
         "folders": { "enabled": false, "sidebarWeb": false },

@@ -20,6 +20,8 @@ pub enum Stored {
     Created(Uuid),
     /// The owner already had these bytes, as this asset.
     Duplicate(Uuid),
+    /// The owner deleted these bytes for good, as this asset, and they stay deleted.
+    Deleted(Uuid),
 }
 
 pub async fn store(ctx: &ApiContext, owner: &User, received: Received, fields: UploadFields) -> ApiResult<Stored> {
@@ -56,9 +58,13 @@ pub async fn store(ctx: &ApiContext, owner: &User, received: Received, fields: U
             return Err(ApiError::bad_request("Quota has been exceeded!"));
         }
     }
-    if let InsertOutcome::Duplicate { id } = assets::insert(&mut tx, &new).await? {
+    let outcome = assets::insert(&mut tx, &new).await?;
+    if let InsertOutcome::Duplicate { id } = outcome {
         // Dropping the transaction and `received` discards the row attempt and the written bytes.
         return Ok(Stored::Duplicate(id));
+    }
+    if let InsertOutcome::Deleted { id } = outcome {
+        return Ok(Stored::Deleted(id));
     }
     let mut placed: Vec<Key> = Vec::new();
     let outcome = async {

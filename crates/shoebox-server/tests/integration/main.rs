@@ -10,6 +10,7 @@ mod albums;
 mod api_keys;
 mod authorization;
 mod contract;
+mod deleted_stays_deleted;
 mod download;
 mod edit_metadata;
 mod hardening;
