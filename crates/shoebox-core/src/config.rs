@@ -84,6 +84,8 @@ pub struct Config {
     pub worker_metrics_address: Option<SocketAddr>,
     /// Machine learning: where models live, which ones to use, and how to run them.
     pub ml: MlConfig,
+    /// Backups, the scrub, and the tools they use.
+    pub backup: crate::backup_settings::BackupConfig,
 }
 
 /// The cores this process may run on (its CPU affinity and cgroup quota included).
@@ -145,7 +147,9 @@ impl Config {
                 .map(|raw| StorageLocation::parse(&raw, &data_dir).with_context(|| format!("{key}={raw:?}")))
                 .transpose()
         };
+        let backup = crate::backup_settings::BackupConfig::from_lookup(&lookup, &location)?;
         Ok(Self {
+            backup,
             cpu_budget,
             storage: location("SHOEBOX_STORAGE")?,
             storage_derived: location("SHOEBOX_STORAGE_DERIVED")?,

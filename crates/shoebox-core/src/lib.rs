@@ -2,6 +2,7 @@
 //! where the library is kept, and the job contract between
 //! the server that enqueues work and the workers that drain it. Storage itself is `shoebox-storage`.
 
+pub mod backup_settings;
 pub mod checksum;
 pub mod config;
 pub mod domain;

@@ -237,3 +237,15 @@ pub async fn set_thumbnail(pool: &PgPool, person: Uuid, path: &str) -> sqlx::Res
         .await?;
     Ok(())
 }
+
+/// Whether this asset's preview holds the face a person without a crop stands for (after a
+/// restore, which brings names back but not the worker's files).
+pub async fn stands_for_person_without_crop(pool: &PgPool, asset: Uuid) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM people p JOIN asset_faces f ON f.id = p.face_id
+                        WHERE f.asset_id = $1 AND p.thumbnail_path IS NULL)",
+    )
+    .bind(asset)
+    .fetch_one(pool)
+    .await
+}

@@ -349,3 +349,17 @@ pub async fn due(pool: &PgPool, queue: Queue, which: Due) -> sqlx::Result<Vec<Uu
     );
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await
 }
+
+/// Those of `queues` that have not run for the asset: a step done again (a re-run of thumbnails,
+/// a restore) does not redo the steps after it, which would drop faces people were named on.
+pub async fn not_done(pool: &PgPool, asset: Uuid, queues: &[Queue]) -> sqlx::Result<Vec<Queue>> {
+    if queues.is_empty() {
+        return Ok(Vec::new());
+    }
+    let columns: Vec<String> = queues.iter().map(|queue| format!("{} IS NULL", queue.status_column())).collect();
+    let sql = format!("SELECT {} FROM asset_job_status WHERE asset_id = $1", columns.join(", "));
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(asset).fetch_optional(pool).await?;
+    let Some(row) = row else { return Ok(queues.to_vec()) };
+    use sqlx::Row;
+    Ok(queues.iter().enumerate().filter(|(index, _)| row.get::<bool, _>(*index)).map(|(_, &queue)| queue).collect())
+}

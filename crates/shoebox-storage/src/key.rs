@@ -24,6 +24,8 @@ pub enum KeyKind {
     EncodedVideo,
     /// The face crop that stands for a person.
     PersonThumbnail,
+    /// A user's library export, made again on request.
+    Export,
     /// Anything else under the store (a stray file, a folder of another program).
     Other,
 }
@@ -42,7 +44,7 @@ impl KeyKind {
     pub fn class(self) -> KeyClass {
         match self {
             KeyKind::Original | KeyKind::Sidecar | KeyKind::Other => KeyClass::Original,
-            KeyKind::Thumbnail | KeyKind::Preview | KeyKind::EncodedVideo | KeyKind::PersonThumbnail => {
+            KeyKind::Thumbnail | KeyKind::Preview | KeyKind::EncodedVideo | KeyKind::PersonThumbnail | KeyKind::Export => {
                 KeyClass::Derived
             }
         }
@@ -109,6 +111,34 @@ impl Key {
         Key::derived("thumbs", owner, person, "person.jpeg")
     }
 
+    /// A backed-up original or sidecar in a backup target, named by its SHA-1: stored once
+    /// however many backups name it.
+    pub fn backup_object(sha1: &[u8]) -> Key {
+        let hex = hex_of(sha1);
+        Key(format!("objects/{}/{hex}", &hex[..2.min(hex.len())]))
+    }
+
+    /// A backup's manifest: every original it holds, with its SHA-1 and size. Written last, so a
+    /// backup exists once its manifest does.
+    pub fn backup_manifest(backup: &str) -> Key {
+        Key(format!("manifests/{backup}.json"))
+    }
+
+    /// A backup's database dump (pg_dump's custom format).
+    pub fn backup_database(backup: &str) -> Key {
+        Key(format!("database/{backup}.dump"))
+    }
+
+    /// A user's whole-library export, a zip made by the worker for them to download.
+    pub fn export_archive(owner: Uuid, export: Uuid) -> Key {
+        Key(format!("exports/{owner}/{export}.zip"))
+    }
+
+    /// An uploaded Google Takeout archive waiting for the worker to import it.
+    pub fn takeout_upload(owner: Uuid, import: Uuid) -> Key {
+        Key(format!("imports/{owner}/{import}.zip"))
+    }
+
     fn derived(folder: &str, owner: Uuid, id: Uuid, name: &str) -> Key {
         Key(format!("{folder}/{owner}/{}/{id}-{name}", fan_out(id)))
     }
@@ -137,6 +167,8 @@ impl Key {
             }
         } else if key.starts_with("encoded-video/") {
             KeyKind::EncodedVideo
+        } else if key.starts_with("exports/") {
+            KeyKind::Export
         } else {
             KeyKind::Other
         }
@@ -159,6 +191,7 @@ impl Key {
             KeyKind::Thumbnail => "image/webp",
             KeyKind::Preview | KeyKind::PersonThumbnail => "image/jpeg",
             KeyKind::EncodedVideo => "video/mp4",
+            KeyKind::Export => "application/zip",
             KeyKind::Sidecar => "application/xml",
             KeyKind::Original | KeyKind::Other => match self.extension().as_deref() {
                 Some("jpg" | "jpeg") => "image/jpeg",
@@ -171,6 +204,10 @@ impl Key {
             },
         }
     }
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// `ab/cd`: the first four hex digits of an id, as two folder levels.

@@ -44,6 +44,12 @@ pub fn open(config: &StorageConfig) -> io::Result<Storage> {
     Ok(Storage { originals, derived, scratch })
 }
 
+/// Opens the store at one location (a backup target, say), with the S3 settings of `config`.
+pub fn open_at(location: &StorageLocation, config: &StorageConfig) -> io::Result<Arc<dyn Store>> {
+    let scratch = Scratch::open(&config.scratch_dir, config.scratch_max_bytes)?;
+    open_location(location, config, &scratch)
+}
+
 /// Opens the store at one location.
 fn open_location(location: &StorageLocation, config: &StorageConfig, scratch: &Scratch) -> io::Result<Arc<dyn Store>> {
     Ok(match location {

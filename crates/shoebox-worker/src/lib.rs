@@ -4,8 +4,10 @@
 //! Postgres records which steps each asset has passed, so the reconcile (and `queue missing`)
 //! can rebuild the queues from the database alone.
 
+pub mod backup_command;
 pub mod geodata;
 pub mod library_move;
+pub mod maintenance;
 pub mod metrics;
 pub mod models;
 pub mod pipeline;

@@ -11,6 +11,11 @@
 //! storage location, checking every file there; `shoebox-worker storage sweep [--delete]
 //! [--min-age-hours N]` reports (and removes) files in storage that no row names. Both need only
 //! the database and the storage.
+//!
+//! `shoebox-worker backup run|list|restore TARGET [BACKUP]` backs the library up to
+//! `SHOEBOX_BACKUP_TARGET`, lists the backups there, or restores one onto an empty installation,
+//! checking every original's SHA-1; `shoebox-worker scrub [--all | --percent N]` re-reads
+//! originals and reports those that no longer match their SHA-1.
 
 use std::time::Duration;
 
@@ -31,6 +36,9 @@ async fn main() -> anyhow::Result<()> {
     }
     if args.first().is_some_and(|arg| arg == "storage") {
         return storage_command(&config, &args[1..]).await;
+    }
+    if args.first().is_some_and(|arg| arg == "backup" || arg == "scrub") {
+        return shoebox_worker::backup_command::run(&config, &args).await;
     }
     let pipeline = Pipeline::connect(&config).await?;
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
@@ -56,7 +64,7 @@ async fn main() -> anyhow::Result<()> {
         }
         _ => bail!(
             "usage: shoebox-worker [run] | shoebox-worker queue missing|all [QUEUE...] | shoebox-worker models pull NAME|list \
-             | shoebox-worker storage migrate|sweep …"
+             | shoebox-worker storage migrate|sweep … | shoebox-worker backup run|list|restore … | shoebox-worker scrub …"
         ),
     }
 }

@@ -157,7 +157,15 @@ impl Pipeline {
                 tracing::warn!(asset = %asset_id, error = %err, "could not publish a live event");
             }
         }
-        for &next in queue.successors(finished.kind) {
+        let successors = queue.successors(finished.kind);
+        let due = match shoebox_db::pipeline::not_done(&self.db, asset_id, successors).await {
+            Ok(due) => due,
+            Err(err) => {
+                tracing::warn!(%asset_id, error = %err, "could not read which steps are done; queueing them all");
+                successors.to_vec()
+            }
+        };
+        for next in due {
             if let Err(err) = self.queues.push_asset(next, AssetJob { asset_id }).await {
                 tracing::warn!(%asset_id, queue = next.name(), error = %err, "could not queue the next step");
             }

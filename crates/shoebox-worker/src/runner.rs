@@ -50,6 +50,7 @@ pub async fn run(
         tokio::spawn(vacuum_forever(pipeline.clone())),
         tokio::spawn(watch_models_forever(pipeline.clone(), config.ml.model_poll)),
         tokio::spawn(reconcile::reconcile_forever(pipeline.clone(), config.reconcile_interval, lost_redis.clone())),
+        tokio::spawn(crate::maintenance::run_forever(pipeline.clone(), config.clone())),
     ];
     let mut drains = tokio::task::JoinSet::new();
     for &queue in Queue::ALL {

@@ -5,6 +5,7 @@ pub mod albums;
 pub mod api_keys;
 pub mod assets;
 pub mod auth;
+pub mod backups;
 pub mod download;
 pub mod dto;
 pub mod duplicates;
@@ -13,6 +14,7 @@ pub mod jobs;
 pub mod map;
 pub mod media;
 pub mod memories;
+pub mod notifications;
 pub mod partners;
 pub mod people;
 pub mod pin_code;
@@ -78,6 +80,8 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
         .merge(duplicates::router())
         .merge(shared_links::router())
         .merge(stacks::router())
+        .merge(backups::router())
+        .merge(notifications::router())
         .merge(storage_admin::router())
         .merge(download::info_router())
         .layer(middleware::from_fn_with_state(ctx.clone(), guard::authorize))

@@ -197,6 +197,19 @@ pub const RULES: &[Rule] = &[
     // Shoebox's own: the orphan sweep's dry run, and the removal it reports.
     admin("GET", "/admin/storage/orphans", "job.read"),
     admin("DELETE", "/admin/storage/orphans", "job.create"),
+    // Shoebox's own: backups, the scrub's findings and their repair.
+    admin("GET", "/admin/backups", "maintenance"),
+    admin("POST", "/admin/backups", "maintenance"),
+    admin("GET", "/admin/scrub", "maintenance"),
+    admin("POST", "/admin/scrub", "maintenance"),
+    admin("POST", "/admin/scrub/{id}/repair", "maintenance"),
+    // The bell: each user's own notifications.
+    user("GET", "/notifications", "notification.read"),
+    user("PUT", "/notifications", "notification.update"),
+    user("DELETE", "/notifications", "notification.delete"),
+    user("GET", "/notifications/{id}", "notification.read"),
+    user("PUT", "/notifications/{id}", "notification.update"),
+    user("DELETE", "/notifications/{id}", "notification.delete"),
     admin("GET", "/queues", "queue.read"),
     admin("GET", "/queues/{name}", "queue.read"),
 ];

@@ -17,6 +17,11 @@ const SHOEBOX_ONLY: &[(&str, &str)] = &[
     ("GET", "/jobs/{name}/failures"),
     ("GET", "/admin/storage/orphans"),
     ("DELETE", "/admin/storage/orphans"),
+    ("GET", "/admin/backups"),
+    ("POST", "/admin/backups"),
+    ("GET", "/admin/scrub"),
+    ("POST", "/admin/scrub"),
+    ("POST", "/admin/scrub/{id}/repair"),
 ];
 /// A permission no Shoebox endpoint asks for.
 const UNRELATED: &str = "workflow.read";

@@ -32,5 +32,11 @@ pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<Done, StepError> 
         thumbhash: derivatives.thumbhash,
     };
     shoebox_db::pipeline::save_thumbnails(&pipeline.db, asset.id, &thumbs).await?;
-    Ok(Done::default())
+    // A restored library has its people but not their face crops; recognition, which makes
+    // them, does not run again for assets it has done.
+    let mut done = Done::default();
+    if shoebox_db::faces::stands_for_person_without_crop(&pipeline.db, asset.id).await? {
+        done.notices = super::face_crop::make_missing(pipeline, asset.owner_id).await?;
+    }
+    Ok(done)
 }

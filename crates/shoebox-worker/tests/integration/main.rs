@@ -4,6 +4,7 @@ mod common;
 #[path = "../../../shoebox-server/tests/integration/common/socketio.rs"]
 mod socketio;
 
+mod backup_restore;
 mod decode_limits;
 mod faces;
 mod live;

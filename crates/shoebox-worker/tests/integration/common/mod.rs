@@ -73,6 +73,14 @@ pub async fn test_config(options: &Options, migrated: bool) -> (Config, tempfile
     config.ml.auto_pull = false;
     config.ml.model_poll = Duration::from_secs(1);
     shoebox_storage::testing::use_test_storage(&mut config);
+    config.backup.time = None;
+    config.backup.scrub_time = None;
+    // deploy/local/test names PostgreSQL's own tools, of the test server's version.
+    for (setting, tool) in [("SHOEBOX_PG_DUMP", &mut config.backup.pg_dump), ("SHOEBOX_PG_RESTORE", &mut config.backup.pg_restore)] {
+        if let Some(path) = std::env::var_os(setting) {
+            *tool = PathBuf::from(path);
+        }
+    }
     (config, data_dir)
 }
 
@@ -93,6 +101,17 @@ pub fn worker_command(config: &Config) -> Command {
         .env("SHOEBOX_MODEL_AUTO_PULL", "false")
         .env("SHOEBOX_MODEL_POLL_SECS", "1");
     command.envs(shoebox_storage::testing::storage_env(config));
+    // Nightly runs never start by themselves in a test; a test asks for them.
+    let time = |time: Option<chrono::NaiveTime>| time.map_or("off".to_owned(), |time| time.format("%H:%M").to_string());
+    command
+        .env("SHOEBOX_BACKUP_TIME", time(config.backup.time))
+        .env("SHOEBOX_SCRUB_TIME", time(config.backup.scrub_time))
+        .env("SHOEBOX_PG_DUMP", &config.backup.pg_dump)
+        .env("SHOEBOX_PG_RESTORE", &config.backup.pg_restore)
+        .env("SHOEBOX_MAINTENANCE_POLL_SECS", "0.5");
+    if let Some(target) = &config.backup.target {
+        command.env("SHOEBOX_BACKUP_TARGET", target.to_string());
+    }
     if let Some(path) = &config.ml.onnxruntime_path {
         command.env("SHOEBOX_ONNXRUNTIME_PATH", path);
     }
