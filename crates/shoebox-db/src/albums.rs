@@ -481,3 +481,12 @@ mod tests {
         assert_eq!(got, vec![BulkOutcome::Done, BulkOutcome::Duplicate, BulkOutcome::NotFound, BulkOutcome::Done]);
     }
 }
+
+/// The owner's album of that name, if they have one (the oldest, if several).
+pub async fn find_owned_by_name(pool: &PgPool, owner: Uuid, name: &str) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar("SELECT id FROM albums WHERE owner_id = $1 AND album_name = $2 ORDER BY created_at LIMIT 1")
+        .bind(owner)
+        .bind(name)
+        .fetch_optional(pool)
+        .await
+}

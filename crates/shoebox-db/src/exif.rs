@@ -207,3 +207,38 @@ pub async fn map_markers(pool: &PgPool, owner: Uuid, filter: &MarkerFilter) -> s
     .fetch_all(pool)
     .await
 }
+
+/// What an import knows of a photo beside its file, used where the file says nothing.
+#[derive(Debug, Clone, Default, PartialEq, FromRow)]
+pub struct FallbackFacts {
+    pub source: String,
+    pub taken_at: Option<DateTime<Utc>>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub description: Option<String>,
+}
+
+pub async fn save_fallback(pool: &PgPool, asset: Uuid, facts: &FallbackFacts) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO asset_fallback_facts (asset_id, source, taken_at, latitude, longitude, description)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (asset_id) DO UPDATE SET source = EXCLUDED.source, taken_at = EXCLUDED.taken_at,
+             latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude, description = EXCLUDED.description",
+    )
+    .bind(asset)
+    .bind(&facts.source)
+    .bind(facts.taken_at)
+    .bind(facts.latitude)
+    .bind(facts.longitude)
+    .bind(&facts.description)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn fallback(pool: &PgPool, asset: Uuid) -> sqlx::Result<Option<FallbackFacts>> {
+    sqlx::query_as("SELECT source, taken_at, latitude, longitude, description FROM asset_fallback_facts WHERE asset_id = $1")
+        .bind(asset)
+        .fetch_optional(pool)
+        .await
+}

@@ -14,5 +14,6 @@ pub mod pipeline;
 pub mod reconcile;
 pub mod runner;
 pub mod steps;
+pub mod takeout;
 
 pub use pipeline::Pipeline;

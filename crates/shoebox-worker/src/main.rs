@@ -16,6 +16,9 @@
 //! `SHOEBOX_BACKUP_TARGET`, lists the backups there, or restores one onto an empty installation,
 //! checking every original's SHA-1; `shoebox-worker scrub [--all | --percent N]` re-reads
 //! originals and reports those that no longer match their SHA-1.
+//!
+//! `shoebox-worker import takeout <zip or folder> --user EMAIL` imports a Google Takeout export
+//! into that user's library and prints what was matched, skipped and why.
 
 use std::time::Duration;
 
@@ -41,6 +44,9 @@ async fn main() -> anyhow::Result<()> {
         return shoebox_worker::backup_command::run(&config, &args).await;
     }
     let pipeline = Pipeline::connect(&config).await?;
+    if args.first().is_some_and(|arg| arg == "import") {
+        return import_command(&pipeline, &args[1..]).await;
+    }
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         [] | ["run"] => run(pipeline, &config).await,
         ["queue", which, rest @ ..] => {
@@ -169,6 +175,21 @@ async fn storage_command(config: &Config, args: &[String]) -> anyhow::Result<()>
         }
         _ => bail!(STORAGE_USAGE),
     }
+}
+
+const IMPORT_USAGE: &str = "usage: shoebox-worker import takeout <zip or folder> --user EMAIL";
+
+async fn import_command(pipeline: &Pipeline, args: &[String]) -> anyhow::Result<()> {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (path, email) = match args.as_slice() {
+        ["takeout", path, "--user", email] | ["takeout", "--user", email, path] => (*path, *email),
+        _ => bail!(IMPORT_USAGE),
+    };
+    let user = shoebox_db::users::find_by_email(&pipeline.db, email).await?.with_context(|| format!("no user {email}"))?;
+    let report =
+        shoebox_worker::takeout::import(pipeline, user.id, std::path::Path::new(path), shoebox_backup::Progress::new()).await?;
+    print!("{report}");
+    Ok(())
 }
 
 async fn shutdown_signal() -> std::io::Result<()> {

@@ -1,4 +1,4 @@
-//! The worker's long runs: backups and scrubs, queued by an admin or by the nightly schedule and
+//! The worker's long runs: backups, scrubs and Takeout imports, queued by an admin or by the nightly schedule and
 //! kept in Postgres (`maintenance_runs`). Any worker may take one; only one runs each at a time,
 //! and a run whose worker died (no heartbeat for a minute) is taken by another. A failed backup,
 //! or a scrub that finds a damaged original, tells every admin (Immich's notifications).
@@ -20,7 +20,7 @@ const STALE_SECONDS: i64 = 60;
 const BEAT_EVERY: Duration = Duration::from_secs(2);
 
 /// The kinds of run this worker takes.
-const KINDS: &[RunKind] = &[RunKind::Backup, RunKind::Scrub];
+const KINDS: &[RunKind] = &[RunKind::Backup, RunKind::Scrub, RunKind::TakeoutImport];
 
 pub async fn run_forever(pipeline: Pipeline, config: Config) {
     loop {
@@ -86,6 +86,18 @@ async fn execute(pipeline: &Pipeline, config: &Config, run: &Run, progress: Arc<
             let percent = run.params["percent"].as_f64().unwrap_or(percent);
             let report = shoebox_backup::scrub(&pipeline.db, &pipeline.storage, percent, progress).await?;
             Ok(serde_json::to_value(report)?)
+        }
+        Some(RunKind::TakeoutImport) => {
+            // An export uploaded through the web gallery, waiting in storage.
+            let owner = run.requested_by.ok_or_else(|| anyhow::anyhow!("the import names no user"))?;
+            let key = shoebox_storage::Key::parse(run.params["key"].as_str().unwrap_or_default())?;
+            let copy = pipeline.storage.local_copy(&key).await?;
+            let report = crate::takeout::import(pipeline, owner, &copy, progress).await;
+            drop(copy);
+            if let Err(err) = pipeline.storage.delete(&key).await {
+                tracing::warn!(%key, error = %err, "could not remove an imported Takeout archive");
+            }
+            Ok(serde_json::to_value(report?)?)
         }
         _ => anyhow::bail!("this worker does not run {} runs", run.kind),
     }

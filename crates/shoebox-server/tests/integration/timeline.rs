@@ -3,7 +3,7 @@
 use crate::common;
 
 use common::{TestServer, expect_error, jpeg};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -90,7 +90,13 @@ async fn trash_restore_and_empty() {
     assert_eq!(server.stored_originals().await.len(), 1, "the emptied asset's file is gone");
     assert_eq!(server.get(&token, &format!("/assets/{keep}/original")).await.status(), StatusCode::OK);
 
-    // Deleted for good, the same bytes can come back as a new asset.
+    // Deleted for good, the same bytes stay deleted (the phone offering them again is refused),
+    // unless the owner turns that off; then they come back as a new asset.
+    let refused = server.upload(&token, "doomed.jpg", jpeg(11), "2024-05-02T00:00:00Z").await;
+    assert_eq!(refused.json::<Value>().await.unwrap()["reason"], "deleted");
+    let off = json!({ "deletedStaysDeleted": { "enabled": false } });
+    let turned_off = server.send(&token, Method::PUT, "/users/me/preferences", Some(off)).await;
+    assert_eq!(turned_off.status(), StatusCode::OK);
     server.upload_new(&token, "doomed.jpg", jpeg(11), "2024-05-02T00:00:00Z").await;
 
     let forced = server

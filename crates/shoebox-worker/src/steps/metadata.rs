@@ -1,10 +1,14 @@
 //! Metadata: read EXIF and stream facts, resolve when and where the photo was taken, and store
 //! them, with what later steps need typed (orientation, streams, container) and the asset's
-//! displayed size: this step alone sets width and height.
+//! displayed size: this step alone sets width and height. An XMP sidecar's date, place, caption
+//! and rating take the place of the file's (Immich's rule: the sidecar is where people correct
+//! them); what an import knew beside the file (a Takeout sidecar) fills only what both lack.
 
 use chrono::{DateTime, Utc};
 use shoebox_db::assets::Asset;
-use shoebox_db::exif::Exif;
+use shoebox_core::domain::AssetFileKind;
+use shoebox_db::exif::{Exif, FallbackFacts};
+use shoebox_interchange::XmpFacts;
 use shoebox_db::pipeline::{AssetFacts, MediaFacts};
 use shoebox_media::MediaMetadata;
 
@@ -14,7 +18,12 @@ use crate::Pipeline;
 pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<Done, StepError> {
     let original = local_copy(pipeline, &asset.original_path).await?;
     let mime = asset.original_mime_type.clone();
-    let meta = blocking(move || shoebox_media::discover(&original, &mime)).await?;
+    let mut meta = blocking(move || shoebox_media::discover(&original, &mime)).await?;
+    apply_sidecar(pipeline, asset, &mut meta).await?;
+    let fallback = shoebox_db::exif::fallback(&pipeline.db, asset.id).await?;
+    if let Some(fallback) = &fallback {
+        fill_gaps(&mut meta, fallback);
+    }
 
     let place = match (meta.latitude, meta.longitude) {
         (Some(lat), Some(lon)) => shoebox_db::places::names_at(&pipeline.db, lat, lon).await?,
@@ -42,6 +51,61 @@ pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<Done, StepError> 
     };
     shoebox_db::pipeline::save_metadata(&pipeline.db, asset.id, &exif, &facts, &media).await?;
     Ok(Done::default())
+}
+
+/// Reads the asset's XMP sidecar, if it has one, over what the file says. A sidecar that cannot
+/// be read or parsed is logged and left out: the photo's own metadata still counts.
+async fn apply_sidecar(pipeline: &Pipeline, asset: &Asset, meta: &mut MediaMetadata) -> Result<(), StepError> {
+    let sidecar = shoebox_db::assets::file_path(&pipeline.db, asset.owner_id, true, asset.id, AssetFileKind::Sidecar).await?;
+    let Some((key, _)) = sidecar else { return Ok(()) };
+    let bytes = match super::stored_bytes(pipeline, &key).await {
+        Ok(bytes) => bytes,
+        Err(StepError::Permanent(reason)) => {
+            tracing::warn!(asset = %asset.id, %reason, "the XMP sidecar is missing; using the file's metadata");
+            return Ok(());
+        }
+        Err(err) => return Err(err),
+    };
+    match shoebox_interchange::read_xmp(&bytes) {
+        Ok(xmp) => override_with(meta, &xmp),
+        Err(err) => tracing::warn!(asset = %asset.id, error = %err, "the XMP sidecar cannot be read; using the file's metadata"),
+    }
+    Ok(())
+}
+
+fn override_with(meta: &mut MediaMetadata, xmp: &XmpFacts) {
+    if let Some(local) = xmp.taken_at_local {
+        meta.date_time_original = Some(local);
+        meta.offset = xmp.offset;
+    }
+    if let (Some(lat), Some(lon)) = (xmp.latitude, xmp.longitude) {
+        meta.latitude = Some(lat);
+        meta.longitude = Some(lon);
+    }
+    if let Some(description) = xmp.description.as_ref().filter(|d| !d.trim().is_empty()) {
+        meta.description = Some(description.clone());
+    }
+    if xmp.rating.is_some() {
+        meta.rating = xmp.rating;
+    }
+}
+
+/// What an import knew fills only what the file left empty.
+fn fill_gaps(meta: &mut MediaMetadata, fallback: &FallbackFacts) {
+    if meta.date_time_original.is_none()
+        && let Some(taken) = fallback.taken_at
+    {
+        // An instant without a known offset: shown in UTC, as Google Photos' export gives it.
+        meta.date_time_original = Some(taken.naive_utc());
+        meta.offset = Some(chrono::FixedOffset::east_opt(0).expect("zero offset"));
+    }
+    if meta.latitude.is_none() && meta.longitude.is_none() {
+        meta.latitude = fallback.latitude;
+        meta.longitude = fallback.longitude;
+    }
+    if meta.description.as_deref().is_none_or(|d| d.trim().is_empty()) && fallback.description.is_some() {
+        meta.description = fallback.description.clone();
+    }
 }
 
 fn exif_record(meta: &MediaMetadata, file_size: i64) -> Exif {
@@ -109,6 +173,30 @@ mod tests {
         let no_offset = MediaMetadata { date_time_original: Some(local), ..Default::default() };
         assert_eq!(taken_at(&no_offset).unwrap().0.to_rfc3339(), "2024-07-01T14:30:00+00:00");
         assert!(taken_at(&MediaMetadata::default()).is_none());
+    }
+
+    #[test]
+    fn a_sidecar_wins_and_an_import_fills_only_gaps() {
+        let taken = NaiveDate::from_ymd_opt(2019, 5, 4).unwrap().and_hms_opt(10, 0, 0).unwrap();
+        let mut meta = MediaMetadata { date_time_original: Some(taken), description: Some("camera".into()), ..Default::default() };
+        let fallback = FallbackFacts {
+            source: "google-takeout".into(),
+            taken_at: Some("2001-01-01T00:00:00Z".parse().unwrap()),
+            latitude: Some(48.85),
+            longitude: Some(2.35),
+            description: Some("from Google".into()),
+        };
+        fill_gaps(&mut meta, &fallback);
+        assert_eq!(meta.date_time_original, Some(taken), "the file's own date stays");
+        assert_eq!(meta.description.as_deref(), Some("camera"));
+        assert_eq!((meta.latitude, meta.longitude), (Some(48.85), Some(2.35)), "the missing place is filled");
+        let xmp = XmpFacts { description: Some("corrected".into()), rating: Some(4), ..Default::default() };
+        override_with(&mut meta, &xmp);
+        assert_eq!(meta.description.as_deref(), Some("corrected"));
+        assert_eq!(meta.rating, Some(4));
+        let mut bare = MediaMetadata::default();
+        fill_gaps(&mut bare, &fallback);
+        assert_eq!(taken_at(&bare).unwrap().0.to_rfc3339(), "2001-01-01T00:00:00+00:00");
     }
 
     #[test]

@@ -14,5 +14,6 @@ mod no_shared_disk;
 mod phone_photos;
 mod pickup;
 mod pipeline;
+mod takeout_import;
 mod resilience;
 mod smart_search;
