@@ -9,6 +9,7 @@ pub mod assets;
 pub mod downloads;
 pub mod duplicates;
 pub mod exif;
+pub mod export;
 pub mod faces;
 pub mod integrity;
 pub mod locked_folder;

@@ -5,6 +5,7 @@
 //! can rebuild the queues from the database alone.
 
 pub mod backup_command;
+pub mod export;
 pub mod geodata;
 pub mod library_move;
 pub mod maintenance;

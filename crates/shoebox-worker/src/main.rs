@@ -18,7 +18,9 @@
 //! originals and reports those that no longer match their SHA-1.
 //!
 //! `shoebox-worker import takeout <zip or folder> --user EMAIL` imports a Google Takeout export
-//! into that user's library and prints what was matched, skipped and why.
+//! into that user's library and prints what was matched, skipped and why;
+//! `shoebox-worker export --user EMAIL --to FILE.zip [--by date|album]` writes their whole
+//! library, with XMP and Takeout-style sidecars, as a zip.
 
 use std::time::Duration;
 
@@ -46,6 +48,9 @@ async fn main() -> anyhow::Result<()> {
     let pipeline = Pipeline::connect(&config).await?;
     if args.first().is_some_and(|arg| arg == "import") {
         return import_command(&pipeline, &args[1..]).await;
+    }
+    if args.first().is_some_and(|arg| arg == "export") {
+        return export_command(&pipeline, &args[1..]).await;
     }
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         [] | ["run"] => run(pipeline, &config).await,
@@ -189,6 +194,24 @@ async fn import_command(pipeline: &Pipeline, args: &[String]) -> anyhow::Result<
     let report =
         shoebox_worker::takeout::import(pipeline, user.id, std::path::Path::new(path), shoebox_backup::Progress::new()).await?;
     print!("{report}");
+    Ok(())
+}
+
+const EXPORT_USAGE: &str = "usage: shoebox-worker export --user EMAIL --to FILE.zip [--by date|album]";
+
+async fn export_command(pipeline: &Pipeline, args: &[String]) -> anyhow::Result<()> {
+    let mut flags = std::collections::HashMap::new();
+    let mut rest = args.iter().map(String::as_str);
+    while let Some(flag) = rest.next() {
+        flags.insert(flag, rest.next().context(EXPORT_USAGE)?);
+    }
+    let (email, to) = (flags.get("--user").context(EXPORT_USAGE)?, flags.get("--to").context(EXPORT_USAGE)?);
+    let group_by = shoebox_worker::export::GroupBy::parse(flags.get("--by").copied().unwrap_or("date")).context(EXPORT_USAGE)?;
+    let user = shoebox_db::users::find_by_email(&pipeline.db, email).await?.with_context(|| format!("no user {email}"))?;
+    let report = shoebox_worker::export::export(pipeline, user.id, group_by, std::path::Path::new(to), shoebox_backup::Progress::new())
+        .await?;
+    print!("{report}");
+    println!("written to {to}");
     Ok(())
 }
 

@@ -1,4 +1,4 @@
-//! The worker's long runs: backups, scrubs and Takeout imports, queued by an admin or by the nightly schedule and
+//! The worker's long runs: backups, scrubs, Takeout imports and exports, queued by an admin or by the nightly schedule and
 //! kept in Postgres (`maintenance_runs`). Any worker may take one; only one runs each at a time,
 //! and a run whose worker died (no heartbeat for a minute) is taken by another. A failed backup,
 //! or a scrub that finds a damaged original, tells every admin (Immich's notifications).
@@ -20,7 +20,7 @@ const STALE_SECONDS: i64 = 60;
 const BEAT_EVERY: Duration = Duration::from_secs(2);
 
 /// The kinds of run this worker takes.
-const KINDS: &[RunKind] = &[RunKind::Backup, RunKind::Scrub, RunKind::TakeoutImport];
+const KINDS: &[RunKind] = &[RunKind::Backup, RunKind::Scrub, RunKind::TakeoutImport, RunKind::Export];
 
 pub async fn run_forever(pipeline: Pipeline, config: Config) {
     loop {
@@ -98,6 +98,19 @@ async fn execute(pipeline: &Pipeline, config: &Config, run: &Run, progress: Arc<
                 tracing::warn!(%key, error = %err, "could not remove an imported Takeout archive");
             }
             Ok(serde_json::to_value(report?)?)
+        }
+        Some(RunKind::Export) => {
+            let owner = run.requested_by.ok_or_else(|| anyhow::anyhow!("the export names no user"))?;
+            let group_by = crate::export::GroupBy::parse(run.params["groupBy"].as_str().unwrap_or("date"))
+                .ok_or_else(|| anyhow::anyhow!("unknown groupBy {}", run.params["groupBy"]))?;
+            let zip = pipeline.storage.scratch_file(".zip")?;
+            let report = crate::export::export(pipeline, owner, group_by, &zip, progress).await?;
+            let key = shoebox_storage::Key::export_archive(owner, run.id);
+            let stored = pipeline.storage.put_file(&key, zip, shoebox_storage::WriteMode::Replace).await?;
+            let mut result = serde_json::to_value(report)?;
+            result["key"] = json!(key.as_str());
+            result["zipBytes"] = json!(stored.len);
+            Ok(result)
         }
         _ => anyhow::bail!("this worker does not run {} runs", run.kind),
     }

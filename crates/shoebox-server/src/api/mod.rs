@@ -27,6 +27,7 @@ pub mod storage_admin;
 pub mod sync;
 pub mod tags;
 pub mod timeline;
+pub mod transfers;
 pub mod trash;
 pub mod users;
 
@@ -82,6 +83,7 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
         .merge(stacks::router())
         .merge(backups::router())
         .merge(notifications::router())
+        .merge(transfers::router())
         .merge(storage_admin::router())
         .merge(download::info_router())
         .layer(middleware::from_fn_with_state(ctx.clone(), guard::authorize))
@@ -93,6 +95,7 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
         .merge(assets::upload_router(ctx.config.max_upload_bytes))
         .merge(media::router())
         .merge(download::archive_router())
+        .merge(transfers::streaming_router(ctx.config.max_upload_bytes))
         .merge(sync::router())
         .layer(middleware::from_fn_with_state(ctx.clone(), guard::authorize));
     json_api

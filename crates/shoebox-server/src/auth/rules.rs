@@ -203,6 +203,12 @@ pub const RULES: &[Rule] = &[
     admin("GET", "/admin/scrub", "maintenance"),
     admin("POST", "/admin/scrub", "maintenance"),
     admin("POST", "/admin/scrub/{id}/repair", "maintenance"),
+    // Shoebox's own: a user's Takeout imports and whole-library exports.
+    user("POST", "/imports/takeout", "asset.upload"),
+    user("GET", "/imports/takeout", "asset.upload"),
+    user("POST", "/exports", "asset.download"),
+    user("GET", "/exports", "asset.download"),
+    user("GET", "/exports/{id}/download", "asset.download"),
     // The bell: each user's own notifications.
     user("GET", "/notifications", "notification.read"),
     user("PUT", "/notifications", "notification.update"),

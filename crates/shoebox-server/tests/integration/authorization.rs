@@ -22,6 +22,11 @@ const SHOEBOX_ONLY: &[(&str, &str)] = &[
     ("GET", "/admin/scrub"),
     ("POST", "/admin/scrub"),
     ("POST", "/admin/scrub/{id}/repair"),
+    ("POST", "/imports/takeout"),
+    ("GET", "/imports/takeout"),
+    ("POST", "/exports"),
+    ("GET", "/exports"),
+    ("GET", "/exports/{id}/download"),
 ];
 /// A permission no Shoebox endpoint asks for.
 const UNRELATED: &str = "workflow.read";
