@@ -263,3 +263,22 @@ check_restart_keeps_everything() {
   wait_until 120 "thumbnail of a photo uploaded after the restart" has_thumbnail "$id"
   say "after the restart: login, all ${#files[@]} originals byte-identical with thumbnails, smart search, Redis's data; a new upload gets its thumbnail"
 }
+
+backup_finished() { # RUN_ID: the backup run is no longer queued or running
+  local status
+  status=$(json GET /admin/backups | jq -r --arg id "$1" 'select(.last.id == $id) | .last.status')
+  [[ $status == completed || $status == failed ]]
+}
+
+check_backup() {
+  local run last copied manifests
+  run=$(json POST /admin/backups | jq -er .id)
+  wait_until 300 "the backup" backup_finished "$run"
+  last=$(json GET /admin/backups | jq -c .last)
+  [[ $(jq -r .status <<<"$last") == completed ]] || shoebox_die "the backup did not complete: $last"
+  copied=$(jq -r .result.copiedFiles <<<"$last")
+  ((copied == ${#files[@]})) || shoebox_die "the backup copied $copied files, not ${#files[@]}: $last"
+  manifests=$(compose exec -T worker sh -c 'ls /backups/manifests' | wc -l)
+  ((manifests == 1)) || shoebox_die "$manifests manifests in the worker's /backups"
+  say "backup: pg_dump 16 in the image dumped the database; all $copied originals copied and checked into the backups volume ($(jq -r .result.databaseBytes <<<"$last") byte dump, one manifest)"
+}

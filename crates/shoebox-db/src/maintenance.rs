@@ -176,3 +176,9 @@ pub async fn fail_interrupted(pool: &PgPool, reason: &str) -> sqlx::Result<u64> 
     .await?
     .rows_affected())
 }
+
+/// When this installation's database was first set up: nightly runs missed before it are not
+/// made up (a new installation does not back up its empty library at once).
+pub async fn installed_at(pool: &PgPool) -> sqlx::Result<Option<DateTime<Utc>>> {
+    sqlx::query_scalar("SELECT min(installed_on) FROM _sqlx_migrations").fetch_one(pool).await
+}

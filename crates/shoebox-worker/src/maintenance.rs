@@ -129,6 +129,7 @@ async fn beat_forever(db: shoebox_db::PgPool, run: uuid::Uuid, progress: Arc<Pro
 /// Queues the nightly backup and scrub once their time has passed since they were last asked for.
 async fn schedule(pipeline: &Pipeline, config: &Config) -> anyhow::Result<()> {
     let now = Utc::now();
+    let installed = maintenance::installed_at(&pipeline.db).await?;
     let nightly = [
         (RunKind::Backup, config.backup.time.filter(|_| config.backup.target.is_some())),
         (RunKind::Scrub, config.backup.scrub_time.filter(|_| config.backup.scrub_percent > 0.0)),
@@ -136,6 +137,9 @@ async fn schedule(pipeline: &Pipeline, config: &Config) -> anyhow::Result<()> {
     for (kind, at) in nightly {
         let Some(at) = at else { continue };
         let due = last_scheduled(now, at);
+        if installed.is_some_and(|installed| due < installed) {
+            continue;
+        }
         let last = maintenance::last_requested_at(&pipeline.db, kind).await?;
         if last.is_none_or(|last| last < due) {
             if let Ok(run) = maintenance::request(&pipeline.db, kind, None, &json!({ "scheduled": true })).await? {
