@@ -75,7 +75,7 @@ pub async fn restore(
     let output = tokio::process::Command::new(&config.backup.pg_restore)
         .args(["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"])
         .arg(format!("--dbname={}", config.database_url))
-        .arg(dump.to_path_buf())
+        .arg(&dump)
         .stdin(std::process::Stdio::null())
         .output()
         .await

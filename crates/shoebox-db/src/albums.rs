@@ -469,6 +469,15 @@ pub async fn statistics(pool: &PgPool, user: Uuid) -> sqlx::Result<(i64, i64, i6
     sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user).fetch_one(pool).await
 }
 
+/// The owner's album of that name, if they have one (the oldest, if several).
+pub async fn find_owned_by_name(pool: &PgPool, owner: Uuid, name: &str) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar("SELECT id FROM albums WHERE owner_id = $1 AND album_name = $2 ORDER BY created_at LIMIT 1")
+        .bind(owner)
+        .bind(name)
+        .fetch_optional(pool)
+        .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -482,11 +491,3 @@ mod tests {
     }
 }
 
-/// The owner's album of that name, if they have one (the oldest, if several).
-pub async fn find_owned_by_name(pool: &PgPool, owner: Uuid, name: &str) -> sqlx::Result<Option<Uuid>> {
-    sqlx::query_scalar("SELECT id FROM albums WHERE owner_id = $1 AND album_name = $2 ORDER BY created_at LIMIT 1")
-        .bind(owner)
-        .bind(name)
-        .fetch_optional(pool)
-        .await
-}

@@ -141,10 +141,10 @@ async fn schedule(pipeline: &Pipeline, config: &Config) -> anyhow::Result<()> {
             continue;
         }
         let last = maintenance::last_requested_at(&pipeline.db, kind).await?;
-        if last.is_none_or(|last| last < due) {
-            if let Ok(run) = maintenance::request(&pipeline.db, kind, None, &json!({ "scheduled": true })).await? {
-                tracing::info!(run = %run.id, kind = kind.as_str(), "queued the nightly run");
-            }
+        if last.is_none_or(|last| last < due)
+            && let Ok(run) = maintenance::request(&pipeline.db, kind, None, &json!({ "scheduled": true })).await?
+        {
+            tracing::info!(run = %run.id, kind = kind.as_str(), "queued the nightly run");
         }
     }
     Ok(())

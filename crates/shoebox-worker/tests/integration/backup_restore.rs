@@ -281,6 +281,7 @@ async fn a_backup_restored_onto_an_empty_installation_gives_back_the_same_librar
     assert_eq!(bell[0]["level"], "error", "{bell}");
     assert_eq!(bell[0]["title"], "Backup failed");
     worker.kill().unwrap();
+    worker.wait().unwrap();
     drop((fresh_dir, stack));
 }
 
