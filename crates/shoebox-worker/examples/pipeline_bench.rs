@@ -13,11 +13,14 @@
 //!   detection and recognition;
 //! - **storage** (`SHOEBOX_TEST_S3_*`, SeaweedFS on this machine): the same batch of photos on
 //!   local disk and on S3, upload MB/s and photos/hour; then a 2 GB upload (the large video sent
-//!   four times over) and the server process's memory while it streams in.
+//!   four times over) and the server process's memory while it streams in;
+//! - **backup** (`SHOEBOX_PG_DUMP`): the batch's originals backed up to another folder, then again
+//!   with nothing new, then to S3, and scrubbed; beside `cp -r` of the same files, the floor any
+//!   copy on this disk has.
 //!
 //! Usage: pipeline_bench [batch photos, default 200] [single photos, default 20]; the parts to
 //! run can be narrowed with `SHOEBOX_BENCH_PARTS` (comma-separated: single, batch, video, faces,
-//! storage; all by default).
+//! storage, backup; all by default).
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -71,6 +74,65 @@ async fn main() -> anyhow::Result<()> {
     } else if wanted("storage") {
         println!("\nstorage: skipped (SHOEBOX_TEST_S3_ENDPOINT not set)");
     }
+    match std::env::var_os("SHOEBOX_PG_DUMP") {
+        _ if !wanted("backup") => {}
+        Some(pg_dump) => backups(batch.min(100), PathBuf::from(pg_dump), s3).await?,
+        None => println!("\nbackup: skipped (SHOEBOX_PG_DUMP not set)"),
+    }
+    Ok(())
+}
+
+async fn backups(count: usize, pg_dump: PathBuf, s3: bool) -> anyhow::Result<()> {
+    use shoebox_backup::{Progress, Target};
+    use shoebox_core::config::StorageLocation;
+    println!("\n## backup: {count} photos to another folder and to S3, then a scrub of them all");
+    let photos = generate(count, 30_000);
+    let megabytes = photos.iter().map(Vec::len).sum::<usize>() as f64 / 1e6;
+    let mut bench = Bench::start(&[], None).await?;
+    // Only the backup runs: no worker competes for the cores.
+    bench.stop_worker();
+    let uploads = futures::stream::iter(photos.into_iter().enumerate())
+        .map(|(i, bytes)| bench.upload_owned(format!("backup-{i}.jpg"), bytes))
+        .buffer_unordered(4)
+        .collect::<Vec<_>>()
+        .await;
+    uploads.into_iter().collect::<anyhow::Result<Vec<_>>>()?;
+    let mut config = (*bench.ctx.config).clone();
+    config.backup.pg_dump = pg_dump;
+    let (db, storage) = (&bench.ctx.db, &bench.ctx.storage);
+    let folder = tempfile::tempdir()?;
+    let on_disk = Target::open(&config, &StorageLocation::Local(folder.path().to_owned()))?;
+    let start = Instant::now();
+    let first = shoebox_backup::backup(&config, db, storage, &on_disk, Progress::new()).await?;
+    let seconds = start.elapsed().as_secs_f64();
+    println!(
+        "to another folder: {:.0} MB/s ({megabytes:.0} MB, {} files and a {} KB dump in {seconds:.1} s)",
+        megabytes / seconds,
+        first.copied_files,
+        first.database_bytes / 1000
+    );
+    let start = Instant::now();
+    let again = shoebox_backup::backup(&config, db, storage, &on_disk, Progress::new()).await?;
+    println!("again with nothing new: {:.2} s ({} files copied, {} already there)", start.elapsed().as_secs_f64(), again.copied_files, again.reused_files);
+    let copy = tempfile::tempdir()?;
+    let start = Instant::now();
+    let status = std::process::Command::new("cp").arg("-r").arg(config.data_dir.join("upload")).arg(copy.path()).status()?;
+    anyhow::ensure!(status.success(), "cp -r failed");
+    println!("cp -r of the same originals (no database, no check): {:.0} MB/s", megabytes / start.elapsed().as_secs_f64());
+    if s3 {
+        let (bucket, s3_config) = shoebox_storage::testing::test_bucket();
+        let mut with_keys = config.clone();
+        with_keys.s3 = s3_config;
+        let prefix = format!("bench-backup-{}", uuid::Uuid::new_v4().simple());
+        let in_bucket = Target::open(&with_keys, &StorageLocation::S3 { bucket, prefix })?;
+        let start = Instant::now();
+        shoebox_backup::backup(&with_keys, db, storage, &in_bucket, Progress::new()).await?;
+        println!("to S3 (SeaweedFS on this machine): {:.0} MB/s", megabytes / start.elapsed().as_secs_f64());
+    }
+    let start = Instant::now();
+    let scrub = shoebox_backup::scrub(db, storage, 100.0, Progress::new()).await?;
+    let seconds = start.elapsed().as_secs_f64();
+    println!("scrub of every original: {:.0} MB/s, {:.0} photos/s ({} matched)", scrub.bytes as f64 / 1e6 / seconds, scrub.read as f64 / seconds, scrub.matched);
     Ok(())
 }
 
