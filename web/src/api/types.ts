@@ -137,3 +137,148 @@ export interface ApiKey {
   createdAt: string;
   permissions: string[];
 }
+
+/** A background run of a Shoebox admin task (a backup or a scrub), `/api/admin/backups` and `/api/admin/scrub`. */
+export interface AdminRun<R = Record<string, unknown>> {
+  id: string;
+  status: 'queued' | 'running' | 'completed' | 'failed';
+  requestedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  done: number;
+  total: number | null;
+  scheduled: boolean;
+  result: R | null;
+  error: string | null;
+}
+
+export interface BackupResult {
+  backupId: string;
+  originals: number;
+  copiedFiles: number;
+  copiedBytes: number;
+  reusedFiles: number;
+  databaseBytes: number;
+  missing: number;
+  mismatched: number;
+  prunedBackups: number;
+  prunedObjects: number;
+  seconds: number;
+}
+
+export interface ScrubResult {
+  read: number;
+  matched: number;
+  mismatched: number;
+  missing: number;
+  unreadable: number;
+  bytes: number;
+  seconds: number;
+}
+
+export interface BackupSettings {
+  enabled: boolean;
+  target: string | null;
+  /** `HH:MM` UTC; null when the nightly backup is off. */
+  time: string | null;
+  keep: number;
+  scrubTime: string | null;
+  scrubPercent: number;
+}
+
+export interface BackupInfo {
+  id: string;
+  createdAt: string;
+  originals: number;
+  bytes: number;
+  databaseBytes: number;
+  problems: number;
+}
+
+export interface BackupsResponse {
+  settings: BackupSettings;
+  running: AdminRun<BackupResult> | null;
+  last: AdminRun<BackupResult> | null;
+  /** Newest first. */
+  backups: BackupInfo[];
+  error: string | null;
+}
+
+export interface ScrubFinding {
+  assetId: string;
+  ownerId: string;
+  originalFileName: string;
+  originalPath: string;
+  problem: 'mismatch' | 'missing';
+  checksum: string;
+  foundChecksum: string | null;
+  fileSizeInByte: number;
+  checkedAt: string;
+  restorable: boolean;
+}
+
+export interface ScrubResponse {
+  running: AdminRun<ScrubResult> | null;
+  last: AdminRun<ScrubResult> | null;
+  originals: number;
+  everRead: number;
+  findings: ScrubFinding[];
+}
+
+/** A background run the signed-in user asked for: an export of their library or a Takeout import (`/api/exports`, `/api/imports/takeout`). */
+export interface TransferRun<P = Record<string, unknown>, R = Record<string, unknown>> {
+  id: string;
+  status: 'queued' | 'running' | 'completed' | 'failed';
+  requestedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  done: number;
+  total: number | null;
+  params: P;
+  result: R | null;
+  error: string | null;
+}
+
+export type ExportGroupBy = 'date' | 'album';
+
+export interface ExportParams {
+  groupBy: ExportGroupBy;
+}
+
+export interface ExportResult {
+  assets: number;
+  files: number;
+  bytes: number;
+  /** Originals that could not be read (file names). */
+  missing: string[];
+  key: string;
+  zipBytes: number;
+}
+
+export interface ImportParams {
+  key: string;
+  fileName: string;
+  size: number;
+}
+
+export interface ImportResult {
+  mediaFiles: number;
+  matchedSidecars: number;
+  withoutSidecar: string[];
+  /** `[path, reason]` */
+  sidecarErrors: [string, string][];
+  unmatchedSidecars: string[];
+  imported: number;
+  duplicates: number;
+  deletedBefore: number;
+  /** `[path, reason]` */
+  unsupported: [string, string][];
+  albumsCreated: number;
+  albumAdditions: number;
+  livePhotosLinked: number;
+  trashed: number;
+  skippedEntries: number;
+}
+
+export type ExportRun = TransferRun<ExportParams, ExportResult>;
+export type ImportRun = TransferRun<ImportParams, ImportResult>;

@@ -1,8 +1,9 @@
-/** Administration: server statistics, the jobs dashboard, and users. */
+/** Administration: server statistics, the jobs dashboard, backups and scrub, and users. */
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { QueueStatus, ServerStatistics, User } from '../api/types';
 import { errorMessage, formatBytes, formatCount } from '../lib/format';
+import BackupsPanel from '../components/BackupsPanel';
 
 const queueTitles: Record<string, string> = {
   thumbnailGeneration: 'Thumbnails',
@@ -162,6 +163,7 @@ export default function AdminPage() {
       <h1 className="page-title">Administration</h1>
       <Statistics />
       <Jobs />
+      <BackupsPanel />
       <Users />
     </div>
   );

@@ -1,10 +1,11 @@
-/** Account settings: sharing with partners, password, API keys, theme, and the map tile URL. */
+/** Account settings: sharing with partners, exporting and importing the library, password, API keys, theme, and the map tile URL. */
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { ApiKey } from '../api/types';
 import { useStoredSetting, type Theme } from '../state/settings';
 import { errorMessage } from '../lib/format';
 import { PartnerSharing } from '../components/PartnerSharing';
+import { LibraryTransfer } from '../components/LibraryTransfer';
 
 function PasswordForm() {
   const [password, setPassword] = useState('');
@@ -118,6 +119,7 @@ export function SettingsPage() {
         <small>Leave empty to draw maps without tiles (nothing is loaded from the internet).</small>
       </section>
       <PartnerSharing />
+      <LibraryTransfer />
       <PasswordForm />
       <ApiKeys />
     </div>
