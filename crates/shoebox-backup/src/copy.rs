@@ -19,26 +19,44 @@ pub enum Checked {
     Mismatch(Vec<u8>),
 }
 
-/// Streams `from` into `to`, finishing the write only if the bytes hash to `expected` (or, with
-/// none expected, whatever they hash to, which is returned).
-pub async fn stream_checked(
-    mut from: ObjectRead,
-    mut to: Box<dyn ObjectWriter>,
-    expected: Option<&[u8]>,
-) -> io::Result<(Checked, Vec<u8>)> {
+/// Where [`read_hashed`] puts the bytes it reads.
+pub enum Sink<'a> {
+    Writer(&'a mut Box<dyn ObjectWriter>),
+    File(&'a mut tokio::fs::File),
+    /// Only the hash is wanted.
+    Nowhere,
+}
+
+/// Reads `from` to its end in chunks, putting each in `sink`; the SHA-1 and length of it all.
+pub async fn read_hashed(mut from: ObjectRead, mut sink: Sink<'_>) -> io::Result<(Vec<u8>, u64)> {
+    use tokio::io::AsyncWriteExt;
     let mut hasher = Sha1::new();
     let mut len = 0u64;
     let mut buffer = vec![0u8; CHUNK];
     loop {
         let read = from.body.read(&mut buffer).await?;
         if read == 0 {
-            break;
+            return Ok((hasher.finalize().to_vec(), len));
         }
-        hasher.update(&buffer[..read]);
+        let chunk = &buffer[..read];
+        hasher.update(chunk);
         len += read as u64;
-        to.write(Bytes::copy_from_slice(&buffer[..read])).await?;
+        match &mut sink {
+            Sink::Writer(writer) => writer.write(Bytes::copy_from_slice(chunk)).await?,
+            Sink::File(file) => file.write_all(chunk).await?,
+            Sink::Nowhere => {}
+        }
     }
-    let sha1 = hasher.finalize().to_vec();
+}
+
+/// Streams `from` into `to`, finishing the write only if the bytes hash to `expected` (or, with
+/// none expected, whatever they hash to, which is returned).
+pub async fn stream_checked(
+    from: ObjectRead,
+    mut to: Box<dyn ObjectWriter>,
+    expected: Option<&[u8]>,
+) -> io::Result<(Checked, Vec<u8>)> {
+    let (sha1, len) = read_hashed(from, Sink::Writer(&mut to)).await?;
     if expected.is_some_and(|expected| expected != sha1.as_slice()) {
         // Dropping the writer abandons it.
         return Ok((Checked::Mismatch(sha1.clone()), sha1));
@@ -48,19 +66,8 @@ pub async fn stream_checked(
 }
 
 /// The SHA-1 and length of a stored file's bytes.
-pub async fn hash(mut from: ObjectRead) -> io::Result<(Vec<u8>, u64)> {
-    let mut hasher = Sha1::new();
-    let mut len = 0u64;
-    let mut buffer = vec![0u8; CHUNK];
-    loop {
-        let read = from.body.read(&mut buffer).await?;
-        if read == 0 {
-            break;
-        }
-        hasher.update(&buffer[..read]);
-        len += read as u64;
-    }
-    Ok((hasher.finalize().to_vec(), len))
+pub async fn hash(from: ObjectRead) -> io::Result<(Vec<u8>, u64)> {
+    read_hashed(from, Sink::Nowhere).await
 }
 
 /// Reads a whole stored file into memory (a manifest, a sidecar).

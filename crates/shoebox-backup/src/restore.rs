@@ -143,21 +143,11 @@ async fn require_empty(db: &PgPool, storage: &Storage) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn copy_to_file(mut read: shoebox_storage::ObjectRead, mut file: tokio::fs::File, expected: &StoredObject) -> anyhow::Result<()> {
-    use sha1::Digest;
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut hasher = sha1::Sha1::new();
-    let mut buffer = vec![0u8; 1 << 20];
-    loop {
-        let n = read.body.read(&mut buffer).await?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buffer[..n]);
-        file.write_all(&buffer[..n]).await?;
-    }
+async fn copy_to_file(read: shoebox_storage::ObjectRead, mut file: tokio::fs::File, expected: &StoredObject) -> anyhow::Result<()> {
+    use tokio::io::AsyncWriteExt;
+    let (sha1, _) = crate::copy::read_hashed(read, crate::copy::Sink::File(&mut file)).await?;
     file.flush().await?;
-    let sha1 = hex::encode(hasher.finalize());
+    let sha1 = hex::encode(sha1);
     if sha1 != expected.sha1 {
         bail!("the backup's database dump {} does not match its SHA-1 ({sha1}, not {})", expected.key, expected.sha1);
     }

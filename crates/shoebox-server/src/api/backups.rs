@@ -10,10 +10,10 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use shoebox_backup::{RepairOutcome, Target};
-use shoebox_db::maintenance::{self, Refused, Run, RunKind};
+use shoebox_db::maintenance::{self, Refused, RunKind};
 use uuid::Uuid;
 
-use crate::api::dto::iso;
+use crate::api::dto::{iso, run_dto};
 use crate::auth::Auth;
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult};
@@ -24,21 +24,6 @@ pub fn router() -> Router<ApiContext> {
         .route("/admin/backups", get(backups).post(start_backup))
         .route("/admin/scrub", get(scrub_status).post(start_scrub))
         .route("/admin/scrub/{id}/repair", post(repair))
-}
-
-fn run_dto(run: &Run) -> Value {
-    json!({
-        "id": run.id,
-        "status": run.status,
-        "requestedAt": iso(run.requested_at),
-        "startedAt": run.started_at.map(iso),
-        "finishedAt": run.finished_at.map(iso),
-        "done": run.done,
-        "total": run.total,
-        "scheduled": run.params["scheduled"].as_bool().unwrap_or(false),
-        "result": run.result,
-        "error": run.error,
-    })
 }
 
 /// The run under way (or queued) and the last finished one.

@@ -191,3 +191,20 @@ pub fn exif_info(exif: &Exif) -> serde_json::Value {
         "rating": exif.rating.filter(|r| (1..=5).contains(r)),
     })
 }
+
+/// A background run (backup, scrub, export, import) as Shoebox's own endpoints show it.
+pub fn run_dto(run: &shoebox_db::maintenance::Run) -> serde_json::Value {
+    serde_json::json!({
+        "id": run.id,
+        "status": run.status,
+        "requestedAt": iso(run.requested_at),
+        "startedAt": run.started_at.map(iso),
+        "finishedAt": run.finished_at.map(iso),
+        "done": run.done,
+        "total": run.total,
+        "scheduled": run.params["scheduled"].as_bool().unwrap_or(false),
+        "params": run.params,
+        "result": run.result,
+        "error": run.error,
+    })
+}

@@ -12,11 +12,11 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use shoebox_db::maintenance::{self, Run, RunKind};
+use shoebox_db::maintenance::{self, RunKind};
 use shoebox_storage::{Key, WriteMode};
 use uuid::Uuid;
 
-use crate::api::dto::iso;
+use crate::api::dto::run_dto;
 use crate::auth::Auth;
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult};
@@ -33,21 +33,6 @@ pub fn streaming_router(max_upload_bytes: u64) -> Router<ApiContext> {
 
 pub fn router() -> Router<ApiContext> {
     Router::new().route("/exports", get(list_exports).post(start_export))
-}
-
-fn run_dto(run: &Run) -> Value {
-    json!({
-        "id": run.id,
-        "status": run.status,
-        "requestedAt": iso(run.requested_at),
-        "startedAt": run.started_at.map(iso),
-        "finishedAt": run.finished_at.map(iso),
-        "done": run.done,
-        "total": run.total,
-        "params": run.params,
-        "result": run.result,
-        "error": run.error,
-    })
 }
 
 async fn upload_takeout(State(ctx): State<ApiContext>, auth: Auth, mut multipart: Multipart) -> ApiResult<(StatusCode, Json<Value>)> {
