@@ -10,6 +10,7 @@ pub mod downloads;
 pub mod duplicates;
 pub mod exif;
 pub mod faces;
+pub mod libraries;
 pub mod locked_folder;
 pub mod memories;
 mod memory_store;
