@@ -6,6 +6,8 @@
 
 pub mod geodata;
 pub mod library_move;
+pub mod library_scan;
+pub mod library_watch;
 pub mod metrics;
 pub mod models;
 pub mod pipeline;

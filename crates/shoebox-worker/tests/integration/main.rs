@@ -6,6 +6,7 @@ mod socketio;
 
 mod decode_limits;
 mod faces;
+mod libraries;
 mod live;
 mod library_move;
 mod logs;
