@@ -70,6 +70,11 @@ pub struct Config {
     /// Redis (jobs lost with Redis, uploads made while it was down). It also runs at worker start
     /// and after the worker lost Redis; `None` (`SHOEBOX_RECONCILE_SECS=0`) keeps only those.
     pub reconcile_interval: Option<Duration>,
+    /// How often a worker walks every external library's folders again
+    /// (`SHOEBOX_LIBRARY_RESCAN_SECONDS`, an hour by default): watching misses changes on network
+    /// disks and whatever happened while no worker ran. `None` (`0`) leaves watching and scans
+    /// asked for through the API.
+    pub library_rescan: Option<Duration>,
     /// GeoNames `cities1000` table (CSV) loaded for reverse geocoding when the database has none.
     pub geodata_path: Option<PathBuf>,
     /// Largest image (width × height) the worker decodes; bigger ones fail their job.
@@ -182,6 +187,8 @@ impl Config {
             worker_heartbeat: Duration::from_secs(parse(&lookup, "SHOEBOX_WORKER_HEARTBEAT_SECS", "5")?),
             reconcile_interval: Some(Duration::from_secs(parse(&lookup, "SHOEBOX_RECONCILE_SECS", "300")?))
                 .filter(|every| !every.is_zero()),
+            library_rescan: Some(Duration::from_secs(parse(&lookup, "SHOEBOX_LIBRARY_RESCAN_SECONDS", "3600")?))
+                .filter(|every| !every.is_zero()),
             geodata_path: lookup("SHOEBOX_GEODATA_PATH").map(PathBuf::from),
             max_image_pixels: parse(&lookup, "SHOEBOX_MAX_IMAGE_PIXELS", "250000000")?,
             decode_memory_bytes: parse(&lookup, "SHOEBOX_DECODE_MEMORY_BYTES", "1073741824")?,
@@ -283,6 +290,9 @@ mod tests {
         assert_eq!(off.reconcile_interval, None);
         assert_eq!(config.log_filter, DEFAULT_LOG_FILTER);
         assert_eq!(config.decode_memory_bytes, 1 << 30);
+        assert_eq!(config.library_rescan, Some(Duration::from_secs(3600)));
+        let often = Config::from_lookup(|key| (key == "SHOEBOX_LIBRARY_RESCAN_SECONDS").then(|| "5".into())).unwrap();
+        assert_eq!(often.library_rescan, Some(Duration::from_secs(5)));
     }
 
     #[test]

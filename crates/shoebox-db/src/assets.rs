@@ -37,6 +37,8 @@ pub struct Asset {
     pub has_metadata: bool,
     /// The stack the asset is in, if any.
     pub stack_id: Option<Uuid>,
+    /// An external library's file that went away: the asset waits in the trash for it.
+    pub is_offline: bool,
 }
 
 impl Asset {
@@ -52,7 +54,7 @@ impl Asset {
 pub(crate) const COLUMNS: &str = "a.id, a.owner_id, a.library_id, a.checksum, a.type, a.original_path, a.original_file_name, \
     a.original_mime_type, a.file_size_bytes, a.file_created_at, a.file_modified_at, a.local_date_time, a.visibility, \
     a.is_favorite, a.width, a.height, a.duration_ms, a.thumbhash, a.live_photo_video_id, a.created_at, a.updated_at, \
-    a.deleted_at, a.duplicate_id, (s.metadata_extracted_at IS NOT NULL) AS has_metadata, a.stack_id";
+    a.deleted_at, a.duplicate_id, (s.metadata_extracted_at IS NOT NULL) AS has_metadata, a.stack_id, a.is_offline";
 pub(crate) const FROM: &str = "assets a LEFT JOIN asset_job_status s ON s.asset_id = a.id";
 
 #[derive(Debug, Clone)]
@@ -370,11 +372,11 @@ pub async fn trash(pool: &PgPool, owner: Uuid, ids: &[Uuid]) -> sqlx::Result<Vec
 }
 
 /// Takes assets out of the trash: those among `ids`, or all of them when `ids` is `None`;
-/// returns the ids of those restored.
+/// returns the ids of those restored. Offline assets stay: they come back with their files.
 pub async fn restore(pool: &PgPool, owner: Uuid, ids: Option<&[Uuid]>) -> sqlx::Result<Vec<Uuid>> {
     sqlx::query_scalar(
         "UPDATE assets SET deleted_at = NULL, updated_at = now()
-         WHERE owner_id = $1 AND deleted_at IS NOT NULL AND ($2::uuid[] IS NULL OR id = ANY($2))
+         WHERE owner_id = $1 AND deleted_at IS NOT NULL AND NOT is_offline AND ($2::uuid[] IS NULL OR id = ANY($2))
          RETURNING id",
     )
     .bind(owner)
@@ -386,7 +388,8 @@ pub async fn restore(pool: &PgPool, owner: Uuid, ids: Option<&[Uuid]>) -> sqlx::
 /// Which assets to remove for good.
 #[derive(Debug, Clone, Copy)]
 pub enum Purge<'a> {
-    /// Everything in the owner's trash.
+    /// Everything in the owner's trash, but offline assets (Immich's empty leaves them too: they
+    /// wait there for their files).
     Trash,
     /// These ids, trashed or not.
     Ids(&'a [Uuid]),
@@ -401,7 +404,7 @@ pub async fn purge(pool: &PgPool, owner: Uuid, which: Purge<'_>) -> sqlx::Result
         Purge::Ids(ids) => (false, Some(ids)),
     };
     let ids: Vec<Uuid> = sqlx::query_scalar(
-        "SELECT id FROM assets WHERE owner_id = $1 AND (NOT $2 OR deleted_at IS NOT NULL)
+        "SELECT id FROM assets WHERE owner_id = $1 AND (NOT $2 OR (deleted_at IS NOT NULL AND NOT is_offline))
              AND ($3::uuid[] IS NULL OR id = ANY($3))
          FOR UPDATE",
     )

@@ -1,5 +1,7 @@
 //! Every file the database names, for the tools that move or check the library as a whole:
 //! `storage migrate` walks them in key order, the orphan sweep asks which listed files are named.
+//! The files of external libraries are not among them: they are the user's, where the user keeps
+//! them, and no store holds them.
 
 use std::collections::HashSet;
 
@@ -23,7 +25,7 @@ pub async fn page(pool: &PgPool, after: &str, limit: i64) -> sqlx::Result<Vec<Na
              UNION ALL SELECT path, NULL, NULL FROM asset_files
              UNION ALL SELECT thumbnail_path, NULL, NULL FROM people WHERE thumbnail_path IS NOT NULL
          ) named
-         WHERE key > $1 ORDER BY key LIMIT $2",
+         WHERE key > $1 AND NOT starts_with(key, 'external/') ORDER BY key LIMIT $2",
     )
     .bind(after)
     .bind(limit)
@@ -34,7 +36,8 @@ pub async fn page(pool: &PgPool, after: &str, limit: i64) -> sqlx::Result<Vec<Na
 /// How many files the database names.
 pub async fn count(pool: &PgPool) -> sqlx::Result<i64> {
     sqlx::query_scalar(
-        "SELECT (SELECT count(*) FROM assets) + (SELECT count(*) FROM asset_files)
+        "SELECT (SELECT count(*) FROM assets WHERE NOT starts_with(original_path, 'external/'))
+              + (SELECT count(*) FROM asset_files WHERE NOT starts_with(path, 'external/'))
               + (SELECT count(*) FROM people WHERE thumbnail_path IS NOT NULL)",
     )
     .fetch_one(pool)

@@ -188,12 +188,15 @@ pub async fn update_by_admin(pool: &PgPool, id: Uuid, update: &AdminUpdate) -> R
     Ok(user)
 }
 
-/// Bytes of originals a user has stored (trash included: it still takes space).
+/// Bytes of originals a user has stored (trash included: it still takes space). External
+/// libraries' files are the user's own disk, not Shoebox's, and do not count (as in Immich).
 pub async fn usage_bytes(pool: &PgPool, id: Uuid) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COALESCE(SUM(file_size_bytes), 0)::bigint FROM assets WHERE owner_id = $1")
-        .bind(id)
-        .fetch_one(pool)
-        .await
+    sqlx::query_scalar(
+        "SELECT COALESCE(SUM(file_size_bytes), 0)::bigint FROM assets WHERE owner_id = $1 AND library_id IS NULL",
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await
 }
 
 /// The user's quota and the bytes their assets use, with the user's row locked until `tx` ends:
@@ -205,10 +208,12 @@ pub async fn lock_quota(tx: &mut sqlx::PgConnection, id: Uuid) -> sqlx::Result<(
         .fetch_optional(&mut *tx)
         .await?
         .flatten();
-    let usage = sqlx::query_scalar("SELECT COALESCE(SUM(file_size_bytes), 0)::bigint FROM assets WHERE owner_id = $1")
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let usage = sqlx::query_scalar(
+        "SELECT COALESCE(SUM(file_size_bytes), 0)::bigint FROM assets WHERE owner_id = $1 AND library_id IS NULL",
+    )
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
     Ok((quota, usage))
 }
 

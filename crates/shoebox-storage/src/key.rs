@@ -1,10 +1,12 @@
 //! Storage keys: relative, `/`-separated names such as `upload/<owner>/ab/cd/<asset>.jpg`. Every
 //! key is made here, so the layout, the kind of file a key holds and its content type are written
-//! down once. The database stores keys as text; [`Key::parse`] reads them back.
+//! down once. The database stores keys as text; [`Key::parse`] reads them back. A file of an
+//! external library keeps its own place on the file system: its key is `external/` followed by
+//! its absolute path, and only [`crate::external::ExternalFiles`] reads it.
 
 use std::fmt;
 use std::io;
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 
 use uuid::Uuid;
 
@@ -26,6 +28,9 @@ pub enum KeyKind {
     PersonThumbnail,
     /// A user's library export, made again on request.
     Export,
+    /// A file of an external library (a photo or its sidecar), where the user keeps it: read,
+    /// never written or removed.
+    External,
     /// Anything else under the store (a stray file, a folder of another program).
     Other,
 }
@@ -43,7 +48,7 @@ pub enum KeyClass {
 impl KeyKind {
     pub fn class(self) -> KeyClass {
         match self {
-            KeyKind::Original | KeyKind::Sidecar | KeyKind::Other => KeyClass::Original,
+            KeyKind::Original | KeyKind::Sidecar | KeyKind::External | KeyKind::Other => KeyClass::Original,
             KeyKind::Thumbnail | KeyKind::Preview | KeyKind::EncodedVideo | KeyKind::PersonThumbnail | KeyKind::Export => {
                 KeyClass::Derived
             }
@@ -54,6 +59,8 @@ impl KeyKind {
 /// The top-level folders of the layout, by class: what a sweep or a migration lists.
 pub const ORIGINAL_FOLDERS: &[&str] = &["upload/"];
 pub const DERIVED_FOLDERS: &[&str] = &["thumbs/", "encoded-video/"];
+/// Where the keys of external libraries' files start; no store holds such a folder.
+pub const EXTERNAL_PREFIX: &str = "external/";
 
 /// A validated storage key.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -93,6 +100,31 @@ impl Key {
             _ => original.0.as_str(),
         };
         Key(format!("{stem}.xmp"))
+    }
+
+    /// The key of a file of an external library at `path`, which must be absolute and plain
+    /// (no `.` or `..`, no empty parts) and valid UTF-8: `/srv/photos/a.jpg` becomes
+    /// `external/srv/photos/a.jpg`.
+    pub fn external(path: &Path) -> io::Result<Key> {
+        let refuse =
+            || io::Error::new(io::ErrorKind::InvalidInput, format!("not a plain absolute path: {}", path.display()));
+        let mut components = path.components();
+        let rooted = components.next() == Some(Component::RootDir);
+        if !rooted || !components.all(|part| matches!(part, Component::Normal(_))) {
+            return Err(refuse());
+        }
+        let text = path.to_str().ok_or_else(refuse)?;
+        let relative = &text[1..];
+        // `Path::components` hides `a/./b` and `a//b`; the text must not have them either.
+        if relative.split('/').any(|part| part.is_empty() || part == "." || part == "..") {
+            return Err(refuse());
+        }
+        Key::parse(format!("{EXTERNAL_PREFIX}{relative}")).map_err(|_| refuse())
+    }
+
+    /// The absolute path an external library's key names; `None` for any other key.
+    pub fn external_path(&self) -> Option<PathBuf> {
+        self.0.strip_prefix(EXTERNAL_PREFIX).map(|relative| Path::new("/").join(relative))
     }
 
     pub fn thumbnail(owner: Uuid, asset: Uuid) -> Key {
@@ -169,6 +201,8 @@ impl Key {
             KeyKind::EncodedVideo
         } else if key.starts_with("exports/") {
             KeyKind::Export
+        } else if key.starts_with(EXTERNAL_PREFIX) {
+            KeyKind::External
         } else {
             KeyKind::Other
         }
@@ -193,13 +227,14 @@ impl Key {
             KeyKind::EncodedVideo => "video/mp4",
             KeyKind::Export => "application/zip",
             KeyKind::Sidecar => "application/xml",
-            KeyKind::Original | KeyKind::Other => match self.extension().as_deref() {
+            KeyKind::Original | KeyKind::External | KeyKind::Other => match self.extension().as_deref() {
                 Some("jpg" | "jpeg") => "image/jpeg",
                 Some("webp") => "image/webp",
                 Some("png") => "image/png",
                 Some("heic" | "heif") => "image/heic",
                 Some("mp4") => "video/mp4",
                 Some("mov") => "video/quicktime",
+                Some("xmp") => "application/xml",
                 _ => "application/octet-stream",
             },
         }
@@ -277,6 +312,27 @@ mod tests {
             assert_eq!(Key::parse(key).unwrap_err().kind(), io::ErrorKind::InvalidInput, "{key:?}");
         }
         assert!(Key::parse("upload/u/ab/cd/x.jpg").is_ok());
+    }
+
+    #[test]
+    fn external_keys_name_absolute_paths_and_only_those() {
+        let key = Key::external(Path::new("/srv/photos/2024/a.JPG")).unwrap();
+        assert_eq!(key.as_str(), "external/srv/photos/2024/a.JPG");
+        assert_eq!(
+            (key.kind(), key.class(), key.content_type()),
+            (KeyKind::External, KeyClass::Original, "image/jpeg")
+        );
+        assert_eq!(key.external_path(), Some(PathBuf::from("/srv/photos/2024/a.JPG")));
+        let read_back = Key::parse(key.as_str()).unwrap();
+        assert_eq!(read_back.external_path(), key.external_path());
+        assert_eq!(Key::external(Path::new("/srv/a.xmp")).unwrap().content_type(), "application/xml");
+        assert_eq!(Key::original(OWNER, ASSET, "jpg").external_path(), None);
+        for refused in
+            ["srv/a.jpg", "/srv/../etc/passwd", "/srv/./a.jpg", "/srv//a.jpg", "/", "./a.jpg", "/srv/a\\b.jpg"]
+        {
+            let err = Key::external(Path::new(refused)).unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::InvalidInput, "{refused:?}");
+        }
     }
 
     #[test]

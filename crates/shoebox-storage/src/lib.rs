@@ -2,8 +2,10 @@
 //! a [`Store`] keeps them: [`LocalStore`] under a folder, [`S3Store`] in a bucket. [`Storage`] is
 //! what the server, the worker and the tools hold: it sends each key to the store of its class,
 //! so originals may sit in a bucket while thumbnails stay on a fast local disk, or the reverse.
-//! [`open`] builds it from the settings, the same way in every binary.
+//! The files of external libraries are read where they are, through [`ExternalFiles`], whatever
+//! the stores. [`open`] builds it from the settings, the same way in every binary.
 
+pub mod external;
 pub mod key;
 pub mod local;
 pub mod s3;
@@ -21,17 +23,20 @@ use futures::stream::BoxStream;
 use shoebox_core::config::{StorageConfig, StorageLocation};
 use tempfile::TempPath;
 
-pub use key::{DERIVED_FOLDERS, Key, KeyClass, KeyKind, ORIGINAL_FOLDERS};
+pub use external::ExternalFiles;
+pub use key::{DERIVED_FOLDERS, EXTERNAL_PREFIX, Key, KeyClass, KeyKind, ORIGINAL_FOLDERS};
 pub use local::LocalStore;
 pub use s3::S3Store;
 pub use scratch::Scratch;
 pub use store::{DiskSpace, Listed, LocalCopy, ObjectMeta, ObjectRead, ObjectWriter, Store, WriteMode};
 
-/// The stores of one installation, by class of key, and this process's scratch space.
+/// The stores of one installation, by class of key, the external libraries' files, and this
+/// process's scratch space.
 #[derive(Debug, Clone)]
 pub struct Storage {
     originals: Arc<dyn Store>,
     derived: Arc<dyn Store>,
+    external: ExternalFiles,
     scratch: Scratch,
 }
 
@@ -41,7 +46,7 @@ pub fn open(config: &StorageConfig) -> io::Result<Storage> {
     let originals = open_location(&config.originals, config, &scratch)?;
     let derived =
         if config.derived == config.originals { originals.clone() } else { open_location(&config.derived, config, &scratch)? };
-    Ok(Storage { originals, derived, scratch })
+    Ok(Storage { originals, derived, external: ExternalFiles, scratch })
 }
 
 /// Opens the store at one location (a backup target, say), with the S3 settings of `config`.
@@ -67,8 +72,10 @@ impl Storage {
         }
     }
 
+    /// The store that holds `key`: an external library's file is read where it is, whatever
+    /// store holds the originals.
     fn of(&self, key: &Key) -> &dyn Store {
-        self.store(key.class()).as_ref()
+        if key.kind() == KeyKind::External { &self.external } else { self.store(key.class()).as_ref() }
     }
 
     /// Each distinct store once, with the folders of the layout it holds.
@@ -167,5 +174,34 @@ impl Storage {
     /// Size and free space of the disk holding the originals, when they are on one.
     pub async fn disk_space(&self) -> io::Result<Option<DiskSpace>> {
         self.originals.disk_space().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::AsyncReadExt;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn external_keys_go_to_the_users_files_whatever_store_holds_the_originals() {
+        let data = tempfile::tempdir().unwrap();
+        let library = tempfile::tempdir().unwrap();
+        let mut config = shoebox_core::Config::from_lookup(|_| None).unwrap();
+        config.data_dir = data.path().to_owned();
+        let storage = open(&config.storage()).unwrap();
+        let photo = library.path().join("a.jpg");
+        std::fs::write(&photo, b"the user's bytes").unwrap();
+        let key = Key::external(&photo).unwrap();
+
+        let mut bytes = Vec::new();
+        storage.read(&key, None).await.unwrap().body.read_to_end(&mut bytes).await.unwrap();
+        assert_eq!(bytes, b"the user's bytes");
+        assert_eq!(storage.local_copy(&key).await.unwrap().path(), photo);
+        let refused = storage.put(&key, &b"other"[..], WriteMode::Replace).await.unwrap_err();
+        assert_eq!(refused.kind(), io::ErrorKind::PermissionDenied);
+        storage.delete(&key).await.unwrap();
+        assert_eq!(std::fs::read(&photo).unwrap(), b"the user's bytes", "neither written nor removed");
+        assert!(!data.path().join(key.as_str()).exists(), "nothing of it lands in the data folder");
     }
 }

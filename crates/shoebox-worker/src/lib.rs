@@ -9,6 +9,8 @@ pub mod export;
 pub mod geodata;
 pub mod library_move;
 pub mod maintenance;
+pub mod library_scan;
+pub mod library_watch;
 pub mod metrics;
 pub mod models;
 pub mod pipeline;

@@ -8,7 +8,7 @@
 //! with a new registration, backing off while Redis stays away, and asks for a reconcile so the
 //! jobs Redis lost are queued again from Postgres. A paused queue's worker fetches nothing, so
 //! stopping never waits on held jobs. A watch queues again the jobs that waited for a model
-//! once it appears.
+//! once it appears, and another keeps the external libraries indexed (`library_watch`).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -19,6 +19,7 @@ use shoebox_core::jobs::{AssetJob, Queue};
 use shoebox_queue::{JobQueues, Wakeups};
 use tokio::sync::{Notify, watch};
 
+use crate::library_watch::{self, WatchSettings};
 use crate::{Pipeline, reconcile};
 
 /// How often finished jobs' leftovers are removed from Redis.
@@ -51,6 +52,7 @@ pub async fn run(
         tokio::spawn(watch_models_forever(pipeline.clone(), config.ml.model_poll)),
         tokio::spawn(reconcile::reconcile_forever(pipeline.clone(), config.reconcile_interval, lost_redis.clone())),
         tokio::spawn(crate::maintenance::run_forever(pipeline.clone(), config.clone())),
+        tokio::spawn(library_watch::watch_forever(pipeline.clone(), WatchSettings::from_config(config))),
     ];
     let mut drains = tokio::task::JoinSet::new();
     for &queue in Queue::ALL {

@@ -23,7 +23,8 @@ pub async fn users(pool: &PgPool, only: Option<Uuid>, window: Window) -> sqlx::R
         "SELECT u.id, u.email, u.name, u.password_hash, u.is_admin, u.should_change_password, u.avatar_color,
                 u.storage_label, u.quota_size_bytes, u.created_at, u.updated_at, u.profile_changed_at, u.deleted_at,
                 u.update_id,
-                COALESCE((SELECT sum(file_size_bytes) FROM assets WHERE owner_id = u.id), 0)::bigint AS usage_bytes
+                COALESCE((SELECT sum(file_size_bytes) FROM assets WHERE owner_id = u.id AND library_id IS NULL), 0)::bigint
+                    AS usage_bytes
          FROM users u
          WHERE ($1::uuid IS NULL OR u.id = $1) AND ($2::uuid IS NULL OR u.update_id > $2) AND u.update_id < $3
          ORDER BY u.update_id LIMIT $4",

@@ -146,7 +146,7 @@ impl From<&Asset> for AssetResponse {
             is_favorite: asset.is_favorite,
             is_archived: asset.visibility == "archive",
             is_trashed: asset.deleted_at.is_some(),
-            is_offline: false,
+            is_offline: asset.is_offline,
             is_edited: false,
             visibility: asset.visibility.clone(),
             has_metadata: asset.has_metadata,

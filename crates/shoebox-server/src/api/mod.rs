@@ -11,6 +11,7 @@ pub mod dto;
 pub mod duplicates;
 pub mod faces;
 pub mod jobs;
+pub mod libraries;
 pub mod map;
 pub mod media;
 pub mod memories;
@@ -74,6 +75,7 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
         .merge(timeline::router())
         .merge(trash::router())
         .merge(jobs::router())
+        .merge(libraries::router())
         .merge(search::router())
         .merge(partners::router())
         .merge(people::router())

@@ -189,6 +189,15 @@ pub const RULES: &[Rule] = &[
     user("GET", "/sync/ack", "syncCheckpoint.read"),
     user("POST", "/sync/ack", "syncCheckpoint.update"),
     user("DELETE", "/sync/ack", "syncCheckpoint.delete"),
+    // External libraries, for admins; checking a folder needs no permission (Immich names none).
+    admin("GET", "/libraries", "library.read"),
+    admin("POST", "/libraries", "library.create"),
+    admin("GET", "/libraries/{id}", "library.read"),
+    admin("PUT", "/libraries/{id}", "library.update"),
+    admin("DELETE", "/libraries/{id}", "library.delete"),
+    admin("POST", "/libraries/{id}/scan", "library.update"),
+    admin("GET", "/libraries/{id}/statistics", "library.statistics"),
+    Rule { method: "POST", path: "/libraries/{id}/validate", access: Access::User { permission: None, admin: true } },
     // Jobs, for admins.
     admin("GET", "/jobs", "job.read"),
     admin("PUT", "/jobs/{name}", "job.create"),

@@ -208,6 +208,7 @@ mod tests {
             duplicate_id: None,
             has_metadata: true,
             stack_id: None,
+            is_offline: false,
         }
     }
 

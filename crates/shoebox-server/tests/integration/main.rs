@@ -15,6 +15,7 @@ mod download;
 mod edit_metadata;
 mod hardening;
 mod immich_cli;
+mod libraries;
 mod live;
 mod live_photos;
 mod locked_folder;

@@ -7,6 +7,7 @@ mod socketio;
 mod backup_restore;
 mod decode_limits;
 mod faces;
+mod libraries;
 mod live;
 mod library_move;
 mod logs;
