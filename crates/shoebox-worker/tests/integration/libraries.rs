@@ -158,6 +158,16 @@ async fn a_watched_folder_follows_files_added_removed_and_returned_while_the_wor
             .unwrap();
     let expected = shoebox_storage::Key::external(&root.join("starfish.xmp")).unwrap().into_string();
     assert_eq!(sidecar, Some(expected), "the XMP beside the photo is its sidecar");
+    // The metadata step reads it: its caption is the photo's.
+    let start = std::time::Instant::now();
+    loop {
+        let read = owner.get_json(&stack, &format!("/assets/{starfish}")).await;
+        if read["exifInfo"]["description"] == "Starfish" {
+            break;
+        }
+        assert!(start.elapsed() < WAIT, "the sidecar's caption is not shown: {}", read["exifInfo"]);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     let stats = stack.get_json(&format!("/libraries/{library}")).await;
     assert!(stats["refreshedAt"].is_string(), "the first scan is recorded: {stats}");
 
