@@ -92,12 +92,17 @@ pub async fn unassigned(conn: &mut PgConnection, asset_id: Uuid) -> sqlx::Result
 pub struct Neighbour {
     pub face_id: Uuid,
     pub asset_id: Uuid,
+    /// The neighbour's person, unless the probe face was rejected from that person.
     pub person_id: Option<Uuid>,
+    /// Whether a user vouched for the neighbour's person: they chose it for this face, or named
+    /// the person.
+    pub trusted: bool,
     pub distance: f64,
 }
 
 /// The owner's faces within `max_distance` (cosine) of `face`, nearest first, the face itself
-/// included. Trashed assets' faces do not count.
+/// included. Trashed assets' faces do not count. A neighbour's person that `face` was rejected
+/// from reads as none, so recognition never gives the face back to them.
 pub async fn neighbours(
     conn: &mut PgConnection,
     owner: Uuid,
@@ -111,14 +116,22 @@ pub async fn neighbours(
     sqlx::query_as(
         "WITH probe AS (SELECT embedding FROM face_search WHERE face_id = $2),
          near AS MATERIALIZED (
-             SELECT f.id AS face_id, f.asset_id, f.person_id, (s.embedding <=> probe.embedding)::float8 AS distance
+             SELECT f.id AS face_id, f.asset_id, f.person_id, f.confirmed,
+                    (s.embedding <=> probe.embedding)::float8 AS distance
              FROM face_search s CROSS JOIN probe
              JOIN asset_faces f ON f.id = s.face_id
              JOIN assets a ON a.id = f.asset_id
              WHERE a.owner_id = $1 AND a.deleted_at IS NULL AND s.embedding <=> probe.embedding <= $3
              ORDER BY s.embedding <=> probe.embedding
              LIMIT $4)
-         SELECT * FROM near ORDER BY distance",
+         SELECT near.face_id, near.asset_id,
+                CASE WHEN r.person_id IS NULL THEN near.person_id END AS person_id,
+                COALESCE(r.person_id IS NULL AND (near.confirmed OR p.name <> ''), false) AS trusted,
+                near.distance
+         FROM near
+         LEFT JOIN people p ON p.id = near.person_id
+         LEFT JOIN face_rejections r ON r.face_id = $2 AND r.person_id = near.person_id
+         ORDER BY near.distance",
     )
     .bind(owner)
     .bind(face)
@@ -126,6 +139,38 @@ pub async fn neighbours(
     .bind(limit)
     .fetch_all(&mut *conn)
     .await
+}
+
+/// The owner's assets holding an unassigned face within `max_distance` of one of `person`'s faces
+/// (and not rejected from them): what recognition should look at again once a user has said who
+/// the person is.
+pub async fn assets_near_person(pool: &PgPool, owner: Uuid, person: Uuid, max_distance: f32) -> sqlx::Result<Vec<Uuid>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET LOCAL hnsw.iterative_scan = relaxed_order").execute(&mut *tx).await?;
+    let assets = sqlx::query_scalar(
+        "SELECT DISTINCT near.asset_id
+         FROM asset_faces pf JOIN face_search ps ON ps.face_id = pf.id
+         CROSS JOIN LATERAL (
+             SELECT f.asset_id FROM face_search s
+             JOIN asset_faces f ON f.id = s.face_id
+             JOIN assets a ON a.id = f.asset_id
+             WHERE a.owner_id = $1 AND a.deleted_at IS NULL AND f.person_id IS NULL
+               AND s.embedding <=> ps.embedding <= $3
+               AND NOT EXISTS (SELECT 1 FROM face_rejections r WHERE r.face_id = f.id AND r.person_id = $2)
+             ORDER BY s.embedding <=> ps.embedding
+             LIMIT 64) near
+         WHERE pf.person_id = $2
+         UNION
+         (SELECT f.asset_id FROM asset_faces f JOIN people p ON p.id = f.person_id
+          WHERE p.id = $2 AND p.owner_id = $1 AND p.thumbnail_path IS NULL LIMIT 1)",
+    )
+    .bind(owner)
+    .bind(person)
+    .bind(max_distance as f64)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(assets)
 }
 
 /// A new person for `owner`, shown by `face`.
@@ -178,11 +223,11 @@ pub async fn delete_empty_people(conn: &mut PgConnection, candidates: Option<&[U
     Ok(result.rows_affected())
 }
 
-/// Full re-clustering (Immich's `force`): every machine-made face loses its person, people left
-/// without faces go, and every asset's recognition is due again.
+/// Full re-clustering (Immich's `force`): every machine-made face loses its person, unless a user
+/// confirmed it, people left without faces go, and every asset's recognition is due again.
 pub async fn reset_recognition(pool: &PgPool) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
-    sqlx::query("UPDATE asset_faces SET person_id = NULL WHERE source_type = 'machine-learning'")
+    sqlx::query("UPDATE asset_faces SET person_id = NULL WHERE source_type = 'machine-learning' AND NOT confirmed")
         .execute(&mut *tx)
         .await?;
     delete_empty_people(&mut tx, None).await?;

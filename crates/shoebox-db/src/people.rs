@@ -321,8 +321,9 @@ pub enum ReassignOutcome {
     PersonNotFound,
 }
 
-/// Gives one of the owner's faces to one of the owner's people; a person left without faces is
-/// removed.
+/// Gives one of the owner's faces to one of the owner's people, as the user's own choice: the face
+/// is confirmed, and the person it leaves is one it was rejected from. A person left without faces
+/// is removed.
 pub async fn reassign_face(pool: &PgPool, owner: Uuid, face: Uuid, person: Uuid) -> sqlx::Result<ReassignOutcome> {
     let mut tx = pool.begin().await?;
     let person_exists: Option<Uuid> =
@@ -343,14 +344,107 @@ pub async fn reassign_face(pool: &PgPool, owner: Uuid, face: Uuid, person: Uuid)
     .fetch_optional(&mut *tx)
     .await?;
     let Some(previous) = previous else { return Ok(ReassignOutcome::FaceNotFound) };
-    sqlx::query("UPDATE asset_faces SET person_id = $2 WHERE id = $1")
+    let emptied: Vec<Uuid> = previous.into_iter().filter(|p| *p != person).collect();
+    for &from in &emptied {
+        reject(&mut tx, face, from).await?;
+    }
+    // Given back by hand, a face is no longer rejected from that person.
+    sqlx::query("DELETE FROM face_rejections WHERE face_id = $1 AND person_id = $2")
+        .bind(face)
+        .bind(person)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE asset_faces SET person_id = $2, confirmed = true WHERE id = $1")
         .bind(face)
         .bind(person)
         .execute(&mut *tx)
         .await?;
     sqlx::query("UPDATE people SET updated_at = now() WHERE id = $1").bind(person).execute(&mut *tx).await?;
-    let emptied: Vec<Uuid> = previous.into_iter().filter(|p| *p != person).collect();
     crate::faces::delete_empty_people(&mut tx, Some(&emptied)).await?;
     tx.commit().await?;
     Ok(ReassignOutcome::Reassigned)
+}
+
+/// Moves the faces `from_person` has on each asset to `person` (Immich's `PUT /people/{id}/reassign`).
+/// `None` when the person is not the owner's; otherwise the faces moved.
+pub async fn reassign_faces(
+    pool: &PgPool,
+    owner: Uuid,
+    person: Uuid,
+    items: &[(Uuid, Uuid)],
+) -> sqlx::Result<Option<u64>> {
+    let mut moved = 0;
+    for &(asset, from_person) in items {
+        let faces: Vec<Uuid> = sqlx::query_scalar(
+            "SELECT f.id FROM asset_faces f JOIN assets a ON a.id = f.asset_id
+             WHERE a.owner_id = $1 AND f.asset_id = $2 AND f.person_id = $3",
+        )
+        .bind(owner)
+        .bind(asset)
+        .bind(from_person)
+        .fetch_all(pool)
+        .await?;
+        for face in faces {
+            match reassign_face(pool, owner, face, person).await? {
+                ReassignOutcome::PersonNotFound => return Ok(None),
+                ReassignOutcome::Reassigned => moved += 1,
+                ReassignOutcome::FaceNotFound => {}
+            }
+        }
+    }
+    if moved == 0 && get(pool, owner, person).await?.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(moved))
+}
+
+/// How a face is taken off the asset (Immich's `DELETE /faces/{id}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaceRemoval {
+    /// "This is not that person": the face leaves its person for good and stays, unassigned.
+    NotThisPerson,
+    /// The face is deleted.
+    Delete,
+}
+
+/// Takes one of the owner's faces away; `false` when it is not theirs. A person left without faces
+/// is removed.
+pub async fn remove_face(pool: &PgPool, owner: Uuid, face: Uuid, how: FaceRemoval) -> sqlx::Result<bool> {
+    let mut tx = pool.begin().await?;
+    let previous: Option<Option<Uuid>> = sqlx::query_scalar(
+        "SELECT f.person_id FROM asset_faces f JOIN assets a ON a.id = f.asset_id
+         WHERE a.owner_id = $1 AND f.id = $2 FOR UPDATE OF f",
+    )
+    .bind(owner)
+    .bind(face)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(previous) = previous else { return Ok(false) };
+    match how {
+        FaceRemoval::NotThisPerson => {
+            if let Some(person) = previous {
+                reject(&mut tx, face, person).await?;
+            }
+            sqlx::query("UPDATE asset_faces SET person_id = NULL, confirmed = false WHERE id = $1")
+                .bind(face)
+                .execute(&mut *tx)
+                .await?;
+        }
+        FaceRemoval::Delete => {
+            sqlx::query("DELETE FROM asset_faces WHERE id = $1").bind(face).execute(&mut *tx).await?;
+        }
+    }
+    let emptied: Vec<Uuid> = previous.into_iter().collect();
+    crate::faces::delete_empty_people(&mut tx, Some(&emptied)).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+async fn reject(conn: &mut sqlx::PgConnection, face: Uuid, person: Uuid) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO face_rejections (face_id, person_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(face)
+        .bind(person)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }

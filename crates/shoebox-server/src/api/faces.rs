@@ -1,22 +1,24 @@
-//! `/api/faces`: the faces on an asset, with their boxes and people, and moving a face to another
-//! person.
+//! `/api/faces`: the faces on an asset, with their boxes and people, moving a face to a person,
+//! and saying a face is not its person. What the user says here teaches recognition (see
+//! [`crate::api::people::learn_from`]).
 
 use axum::Router;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::routing::{get, put};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use shoebox_db::people::{self, ReassignOutcome};
+use shoebox_db::people::{self, FaceRemoval, ReassignOutcome};
 use uuid::Uuid;
 
-use crate::api::people::person_json;
+use crate::api::people::{learn_from, person_json};
 use crate::auth::Auth;
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 
 pub fn router() -> Router<ApiContext> {
-    Router::new().route("/faces", get(list)).route("/faces/{id}", put(reassign))
+    Router::new().route("/faces", get(list)).route("/faces/{id}", put(reassign).delete(remove))
 }
 
 #[derive(Debug, Deserialize)]
@@ -50,23 +52,54 @@ async fn list(State(ctx): State<ApiContext>, auth: Auth, Query(query): Query<Lis
     Ok(Json(Value::Array(out)))
 }
 
-/// `FaceDto`: the person the face belongs to.
+/// `FaceDto`: the face to move.
 #[derive(Debug, Deserialize)]
 struct FaceBody {
     id: Uuid,
 }
 
+/// `PUT /faces/{personId}` with the face in the body, as Immich's web sends it when a face is
+/// tagged as someone (or as a person just created for it).
 async fn reassign(
     State(ctx): State<ApiContext>,
     auth: Auth,
-    Path(face): Path<Uuid>,
+    Path(person): Path<Uuid>,
     Json(body): Json<FaceBody>,
 ) -> ApiResult<Json<Value>> {
-    match people::reassign_face(&ctx.db, auth.user.id, face, body.id).await? {
+    match people::reassign_face(&ctx.db, auth.user.id, body.id, person).await? {
         ReassignOutcome::Reassigned => {}
         ReassignOutcome::FaceNotFound => return Err(ApiError::not_found("Face")),
         ReassignOutcome::PersonNotFound => return Err(ApiError::not_found("Person")),
     }
-    let person = people::get(&ctx.db, auth.user.id, body.id).await?.ok_or_else(|| ApiError::not_found("Person"))?;
+    learn_from(&ctx, &auth, person).await?;
+    let person = people::get(&ctx.db, auth.user.id, person).await?.ok_or_else(|| ApiError::not_found("Person"))?;
     Ok(Json(person_json(&person)))
+}
+
+/// `AssetFaceDeleteDto`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RemoveBody {
+    force: bool,
+}
+
+/// `DELETE /faces/{id}`: without `force` the face leaves its person for good (it stays on the
+/// photo, unassigned, and recognition never gives it back to them); with `force` it is deleted.
+async fn remove(
+    State(ctx): State<ApiContext>,
+    auth: Auth,
+    Path(face): Path<Uuid>,
+    body: axum::body::Bytes,
+) -> ApiResult<StatusCode> {
+    // The body is optional: Immich's web sends `{"force": false}`, other clients nothing.
+    let body: RemoveBody = if body.iter().all(u8::is_ascii_whitespace) {
+        RemoveBody::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|err| ApiError::bad_request(format!("invalid body: {err}")))?
+    };
+    let how = if body.force { FaceRemoval::Delete } else { FaceRemoval::NotThisPerson };
+    if !people::remove_face(&ctx.db, auth.user.id, face, how).await? {
+        return Err(ApiError::not_found("Face"));
+    }
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -1,11 +1,12 @@
 //! `/api/people`: the people faces were clustered into — list, read, rename, hide, birth date,
-//! choose the face shown, merge, face-crop thumbnail and statistics — in Immich's shapes.
+//! choose the face shown, merge, move faces, face-crop thumbnail and statistics — in Immich's
+//! shapes. Naming a person or giving them faces teaches recognition ([`learn_from`]).
 
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -25,6 +26,7 @@ pub fn router() -> Router<ApiContext> {
         .route("/people", get(list).put(update_many).post(create).delete(delete_many).layer(bulk_body_limit()))
         .route("/people/{id}", get(read).put(update_one).delete(delete_one))
         .route("/people/{id}/merge", post(merge).layer(bulk_body_limit()))
+        .route("/people/{id}/reassign", put(reassign).layer(bulk_body_limit()))
         .route("/people/{id}/thumbnail", get(thumbnail))
         .route("/people/{id}/statistics", get(statistics))
 }
@@ -170,6 +172,19 @@ impl UpdateBody {
     }
 }
 
+/// Once a user has said who a person is (named them, or given them a face), the unassigned faces
+/// near that person's faces are looked at again: the worker's recognition step gives them to the
+/// person, the named faces being the reference rather than the 3-face cluster rule alone.
+pub async fn learn_from(ctx: &ApiContext, auth: &Auth, person: Uuid) -> ApiResult<()> {
+    let max_distance = ctx.config.ml.face_max_distance;
+    for asset_id in shoebox_db::faces::assets_near_person(&ctx.db, auth.user.id, person, max_distance).await? {
+        ctx.queues
+            .push_asset(shoebox_core::jobs::Queue::FacialRecognition, shoebox_core::jobs::AssetJob { asset_id })
+            .await?;
+    }
+    Ok(())
+}
+
 async fn apply(ctx: &ApiContext, auth: &Auth, id: Uuid, body: &UpdateBody) -> ApiResult<()> {
     let update = body.to_update()?;
     match people::update(&ctx.db, auth.user.id, id, &update).await? {
@@ -184,6 +199,9 @@ async fn apply(ctx: &ApiContext, auth: &Auth, id: Uuid, body: &UpdateBody) -> Ap
         ctx.queues
             .push_asset(shoebox_core::jobs::Queue::FacialRecognition, shoebox_core::jobs::AssetJob { asset_id: asset })
             .await?;
+    }
+    if update.name.as_deref().is_some_and(|name| !name.is_empty()) {
+        learn_from(ctx, auth, id).await?;
     }
     Ok(())
 }
@@ -250,6 +268,38 @@ async fn merge(
             })
             .collect(),
     )))
+}
+
+/// `AssetFaceUpdateDto`: for each asset, the person whose face there moves.
+#[derive(Debug, Deserialize)]
+struct ReassignBody {
+    data: Vec<ReassignItem>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReassignItem {
+    asset_id: Uuid,
+    person_id: Uuid,
+}
+
+/// `PUT /people/{id}/reassign`: moves faces to this person (`PersonResponseDto[]`, one per item).
+async fn reassign(
+    State(ctx): State<ApiContext>,
+    auth: Auth,
+    Path(id): Path<Uuid>,
+    Json(body): Json<ReassignBody>,
+) -> ApiResult<Json<Value>> {
+    if body.data.len() > MAX_BULK_IDS {
+        return Err(ApiError::bad_request(format!("At most {MAX_BULK_IDS} faces can be moved at once")));
+    }
+    let items: Vec<(Uuid, Uuid)> = body.data.iter().map(|item| (item.asset_id, item.person_id)).collect();
+    if people::reassign_faces(&ctx.db, auth.user.id, id, &items).await?.is_none() {
+        return Err(ApiError::not_found("Person"));
+    }
+    learn_from(&ctx, &auth, id).await?;
+    let person = person_json(&person_of(&ctx, &auth, id).await?);
+    Ok(Json(Value::Array(vec![person; body.data.len()])))
 }
 
 async fn thumbnail(

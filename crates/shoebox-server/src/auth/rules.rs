@@ -180,10 +180,12 @@ pub const RULES: &[Rule] = &[
     user("PUT", "/people/{id}", "person.update"),
     user("DELETE", "/people/{id}", "person.delete"),
     user("POST", "/people/{id}/merge", "person.merge"),
+    user("PUT", "/people/{id}/reassign", "person.reassign"),
     user("GET", "/people/{id}/thumbnail", "person.read"),
     user("GET", "/people/{id}/statistics", "person.statistics"),
     user("GET", "/faces", "face.read"),
     user("PUT", "/faces/{id}", "face.update"),
+    user("DELETE", "/faces/{id}", "face.delete"),
     // The mobile app's sync.
     user("POST", "/sync/stream", "sync.stream"),
     user("GET", "/sync/ack", "syncCheckpoint.read"),

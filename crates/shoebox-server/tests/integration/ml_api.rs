@@ -82,13 +82,27 @@ async fn people_and_faces_reject_bad_and_foreign_ids() {
     expect_error(server.get(&admin, "/faces?id=nope").await, StatusCode::BAD_REQUEST).await;
     expect_error(server.get(&alice, &format!("/faces?id={asset}")).await, StatusCode::NOT_FOUND).await;
     assert_eq!(server.get(&admin, &format!("/faces?id={asset}")).await.json::<Value>().await.unwrap(), json!([]));
+    // `PUT /faces/{personId}` with the face in the body, as Immich's web sends it.
     let missing_face = uuid::Uuid::new_v4();
     let reassign =
-        send(&server, &admin, Method::PUT, &format!("/faces/{missing_face}"), Some(json!({ "id": id }))).await;
+        send(&server, &admin, Method::PUT, &format!("/faces/{id}"), Some(json!({ "id": missing_face }))).await;
     assert!(expect_error(reassign, StatusCode::NOT_FOUND).await.contains("Face"));
     let foreign =
-        send(&server, &alice, Method::PUT, &format!("/faces/{missing_face}"), Some(json!({ "id": id }))).await;
+        send(&server, &alice, Method::PUT, &format!("/faces/{id}"), Some(json!({ "id": missing_face }))).await;
     assert!(expect_error(foreign, StatusCode::NOT_FOUND).await.contains("Person"));
+    let gone = send(&server, &admin, Method::DELETE, &format!("/faces/{missing_face}"), None).await;
+    assert!(expect_error(gone, StatusCode::NOT_FOUND).await.contains("Face"));
+    let bad = send(&server, &admin, Method::DELETE, &format!("/faces/{missing_face}"), Some(json!({ "force": "yes" }))).await;
+    expect_error(bad, StatusCode::BAD_REQUEST).await;
+    let nobody = send(
+        &server,
+        &admin,
+        Method::PUT,
+        &format!("/people/{missing_face}/reassign"),
+        Some(json!({ "data": [{ "assetId": asset, "personId": id }] })),
+    )
+    .await;
+    assert!(expect_error(nobody, StatusCode::NOT_FOUND).await.contains("Person"));
 
     // A person with no faces is not listed, as in Immich.
     let listed: Value = server.get(&admin, "/people").await.json().await.unwrap();

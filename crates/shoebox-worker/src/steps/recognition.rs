@@ -4,6 +4,13 @@
 //! neighbour when one has a person, and a core face without one founds a new person. Other faces
 //! stay unassigned ("deferred") and are tried again when a neighbour later gets a person, so the
 //! order in which photos arrive does not matter.
+//!
+//! What users say comes first: a neighbour whose person a user vouched for (a face they moved to
+//! that person, or any face of a person they named) wins over the nearest machine-made cluster,
+//! and a person a face was rejected from is never its neighbour's person (see
+//! [`faces::neighbours`]). When a user names a person or gives them a face, the server queues this
+//! step for the assets with unassigned faces near that person, so the faces the 3-face rule left
+//! alone join them.
 
 use std::collections::BTreeSet;
 
@@ -26,7 +33,8 @@ pub async fn run(pipeline: &Pipeline, asset: &Asset) -> Result<Done, StepError> 
     for face in faces::unassigned(&mut tx, asset.id).await? {
         let near = faces::neighbours(&mut tx, asset.owner_id, face, config.face_max_distance, NEIGHBOURS).await?;
         let is_core = near.len() >= min_faces;
-        let person = match near.iter().find_map(|n| n.person_id) {
+        let vouched = near.iter().filter(|n| n.trusted).find_map(|n| n.person_id);
+        let person = match vouched.or_else(|| near.iter().find_map(|n| n.person_id)) {
             Some(person) => Some(person),
             None if is_core => Some(faces::create_person(&mut tx, asset.owner_id, face).await?),
             None => None,
