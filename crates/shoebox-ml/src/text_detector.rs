@@ -240,8 +240,9 @@ pub(crate) fn order_corners(quad: &Quad) -> Quad {
 /// too thin to read (3 pixels or less across).
 fn to_image(quad: &Quad, map: (u32, u32), (width, height): (u32, u32)) -> Option<Quad> {
     let scale = |value: f32, map_side: u32, side: u32| {
-        let scaled = (value / map_side as f32 * side as f32).round_ties_even().clamp(0.0, side as f32);
-        scaled.min((side - 1) as f32).trunc()
+        let scaled = (value / map_side as f32 * side as f32).round_ties_even();
+        // `<=` also turns −0.0 into 0.
+        if scaled <= 0.0 { 0.0 } else { scaled.min((side - 1) as f32) }
     };
     let corners = order_corners(&quad.map(|[x, y]| [scale(x, map.0, width), scale(y, map.1, height)]));
     let thin = distance(corners[0], corners[1]).trunc() <= 3.0 || distance(corners[0], corners[3]).trunc() <= 3.0;

@@ -156,12 +156,13 @@ pub(crate) fn ctc_greedy_decode(probabilities: &[f32], classes: usize, text_of: 
             .iter()
             .enumerate()
             .fold((0, f32::NEG_INFINITY), |best, (i, &p)| if p > best.1 { (i, p) } else { best });
-        if best != 0 && previous != Some(best) {
-            if let Some(piece) = text_of.get(best) {
-                text.push_str(piece);
-                sum += probability;
-                kept += 1;
-            }
+        if best != 0
+            && previous != Some(best)
+            && let Some(piece) = text_of.get(best)
+        {
+            text.push_str(piece);
+            sum += probability;
+            kept += 1;
         }
         previous = Some(best);
     }
