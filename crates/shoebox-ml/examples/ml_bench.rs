@@ -1,6 +1,8 @@
 //! Machine-learning throughput: CLIP image embeddings (the test model, and the configured real
-//! model when it is installed), CLIP text queries, and face detection + recognition with the
-//! face models, on the fixture photos. Decoding is not timed; preprocessing is.
+//! model when it is installed), CLIP text queries, face detection + recognition with the face
+//! models, on the fixture photos, and OCR on the fixtures' text images (also one scaled to
+//! Immich's 1440-pixel preview, which is what Immich reads). Decoding is not timed;
+//! preprocessing is.
 //!
 //! Environment: SHOEBOX_ONNXRUNTIME_PATH, SHOEBOX_FIXTURES_DIR, SHOEBOX_TEST_MODELS_DIR (from
 //! deploy/local/clip-test-model), and optionally SHOEBOX_MODELS_DIR / SHOEBOX_CLIP_MODEL /
@@ -10,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use image::RgbImage;
-use shoebox_ml::{ClipTextual, ClipVisual, FaceDetector, FaceRecognizer, ModelStore};
+use shoebox_ml::{ClipTextual, ClipVisual, FaceDetector, FaceRecognizer, ModelStore, OcrEngine, OcrSettings};
 
 const PHOTOS: [&str; 8] =
     ["obama.jpg", "obama2.jpg", "obama3.jpg", "biden.jpg", "gdp.jpg", "astronaut.png", "coffee.png", "chelsea.png"];
@@ -52,6 +54,39 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         test_models.face_dir("buffalo_s")
     };
     bench_faces(&face_dir, &photos, rounds, config.ml.face_min_score)?;
+    bench_ocr(&test_models, &fixtures, rounds)?;
+    Ok(())
+}
+
+fn bench_ocr(models: &ModelStore, fixtures: &Path, rounds: usize) -> Result<(), Box<dyn std::error::Error>> {
+    let mut images = Vec::new();
+    for name in ["page.png", "baiona_color.jpg", "linn.png"] {
+        images.push((name.to_owned(), image::open(fixtures.join("text").join(name))?.to_rgb8()));
+    }
+    let scan = &images[2].1;
+    let preview =
+        image::imageops::resize(scan, scan.width() * 1440 / scan.height(), 1440, image::imageops::FilterType::Triangle);
+    images.push(("linn.png as a 1440 preview".to_owned(), preview));
+    let (detection, recognition) = models.ocr_dirs("PP-OCRv5_mobile");
+    let settings = OcrSettings::default();
+    for threads in [1, 2] {
+        let engine = OcrEngine::load_parts(&detection, &recognition, threads)?;
+        for (name, image) in &images {
+            let lines = engine.read(image, &settings)?; // warm-up
+            let start = Instant::now();
+            for _ in 0..rounds {
+                engine.read(image, &settings)?;
+            }
+            let ms = start.elapsed().as_secs_f64() * 1000.0 / rounds as f64;
+            println!(
+                "OCR (PP-OCRv5_mobile, {threads} thread{}): {name} {}×{}: {ms:.0} ms, {} lines",
+                if threads == 1 { "" } else { "s" },
+                image.width(),
+                image.height(),
+                lines.len()
+            );
+        }
+    }
     Ok(())
 }
 

@@ -93,6 +93,16 @@ pub(crate) struct ModelSession {
     /// Input dimensions as the model declares them (-1 = dynamic).
     pub input_shape: Vec<i64>,
     pub output_names: Vec<String>,
+    /// Output dimensions as the model declares them (-1 = dynamic; empty when not a tensor).
+    pub output_shapes: Vec<Vec<i64>>,
+    /// The model's custom metadata, read once: some exports carry data the code needs
+    /// (e.g. a recognizer's character dictionary).
+    metadata: Vec<(String, String)>,
+}
+
+fn read_metadata(session: &Session) -> ort::Result<Vec<(String, String)>> {
+    let metadata = session.metadata()?;
+    Ok(metadata.custom_keys()?.into_iter().filter_map(|key| Some((key.clone(), metadata.custom(&key)?))).collect())
 }
 
 /// One output tensor copied out of ONNX Runtime.
@@ -117,13 +127,30 @@ impl ModelSession {
         if session.outputs().is_empty() {
             return Err(MlError::InvalidModel(format!("{}: model has no outputs", model.display())));
         }
+        let output_shapes = session
+            .outputs()
+            .iter()
+            .map(|o| match o.dtype() {
+                ort::value::ValueType::Tensor { shape, .. } => shape.to_vec(),
+                _ => Vec::new(),
+            })
+            .collect();
+        let metadata =
+            read_metadata(&session).map_err(|err| MlError::InvalidModel(format!("{}: {err}", model.display())))?;
         Ok(Self {
             input_name: input.name().to_owned(),
             input_type: *ty,
             input_shape: shape.to_vec(),
             output_names: session.outputs().iter().map(|o| o.name().to_owned()).collect(),
+            output_shapes,
+            metadata,
             session: Mutex::new(session),
         })
+    }
+
+    /// A custom metadata value of the model file, if it has that key.
+    pub fn metadata(&self, key: &str) -> Option<&str> {
+        self.metadata.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 
     /// Whether the model accepts more than one item per run (a dynamic or >1 first dimension).

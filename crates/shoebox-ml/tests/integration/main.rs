@@ -4,4 +4,5 @@ mod common;
 
 mod clip;
 mod faces;
+mod ocr;
 mod pull;
