@@ -92,7 +92,6 @@ pub async fn unassigned(conn: &mut PgConnection, asset_id: Uuid) -> sqlx::Result
 pub struct Neighbour {
     pub face_id: Uuid,
     pub asset_id: Uuid,
-    /// The neighbour's person, unless the probe face was rejected from that person.
     pub person_id: Option<Uuid>,
     /// Whether a user vouched for the neighbour's person: they chose it for this face, or named
     /// the person.
@@ -101,8 +100,8 @@ pub struct Neighbour {
 }
 
 /// The owner's faces within `max_distance` (cosine) of `face`, nearest first, the face itself
-/// included. Trashed assets' faces do not count. A neighbour's person that `face` was rejected
-/// from reads as none, so recognition never gives the face back to them.
+/// included. Trashed assets' faces do not count, nor do the faces of people `face` was rejected
+/// from: recognition never gives it back to them, nor makes a new person of it out of theirs.
 pub async fn neighbours(
     conn: &mut PgConnection,
     owner: Uuid,
@@ -124,13 +123,11 @@ pub async fn neighbours(
              WHERE a.owner_id = $1 AND a.deleted_at IS NULL AND s.embedding <=> probe.embedding <= $3
              ORDER BY s.embedding <=> probe.embedding
              LIMIT $4)
-         SELECT near.face_id, near.asset_id,
-                CASE WHEN r.person_id IS NULL THEN near.person_id END AS person_id,
-                COALESCE(r.person_id IS NULL AND (near.confirmed OR p.name <> ''), false) AS trusted,
-                near.distance
+         SELECT near.face_id, near.asset_id, near.person_id,
+                COALESCE(near.confirmed OR p.name <> '', false) AS trusted, near.distance
          FROM near
          LEFT JOIN people p ON p.id = near.person_id
-         LEFT JOIN face_rejections r ON r.face_id = $2 AND r.person_id = near.person_id
+         WHERE NOT EXISTS (SELECT 1 FROM face_rejections r WHERE r.face_id = $2 AND r.person_id = near.person_id)
          ORDER BY near.distance",
     )
     .bind(owner)
