@@ -126,9 +126,26 @@ pub struct MlConfig {
     pub concurrency_face_detection: usize,
     pub concurrency_facial_recognition: usize,
     pub concurrency_duplicates: usize,
+    /// Reading the words in photos: the model, and Immich's `machineLearning.ocr` settings.
+    pub ocr: OcrConfig,
     /// How often a worker checks whether a missing model has appeared, to run the jobs waiting
     /// for it.
     pub model_poll: Duration,
+}
+
+/// Reading the words in photos, with Immich's defaults (`machineLearning.ocr`).
+#[derive(Debug, Clone)]
+pub struct OcrConfig {
+    pub enabled: bool,
+    /// A folder `ocr/<model>/` in the models folder, as Immich lays it out.
+    pub model: String,
+    /// The longest side the text detector looks at.
+    pub max_resolution: u32,
+    /// Lines the detector is less sure of are dropped.
+    pub min_detection_score: f32,
+    /// Lines read with less confidence are dropped.
+    pub min_recognition_score: f32,
+    pub concurrency: usize,
 }
 
 impl Config {
@@ -214,6 +231,14 @@ impl Config {
                 concurrency_face_detection: parse(&lookup, "SHOEBOX_CONCURRENCY_FACE_DETECTION", &cpu_slots)?,
                 concurrency_facial_recognition: parse(&lookup, "SHOEBOX_CONCURRENCY_FACIAL_RECOGNITION", "1")?,
                 concurrency_duplicates: parse(&lookup, "SHOEBOX_CONCURRENCY_DUPLICATES", "1")?,
+                ocr: OcrConfig {
+                    enabled: parse(&lookup, "SHOEBOX_OCR_ENABLED", "true")?,
+                    model: get("SHOEBOX_OCR_MODEL", "PP-OCRv5_mobile"),
+                    max_resolution: parse(&lookup, "SHOEBOX_OCR_MAX_RESOLUTION", "736")?,
+                    min_detection_score: parse(&lookup, "SHOEBOX_OCR_MIN_DETECTION_SCORE", "0.5")?,
+                    min_recognition_score: parse(&lookup, "SHOEBOX_OCR_MIN_RECOGNITION_SCORE", "0.8")?,
+                    concurrency: parse(&lookup, "SHOEBOX_CONCURRENCY_OCR", &cpu_slots)?,
+                },
                 model_poll: Duration::from_secs(parse(&lookup, "SHOEBOX_MODEL_POLL_SECS", "30")?),
             },
         })
@@ -247,6 +272,7 @@ impl Config {
             Queue::FaceDetection => self.ml.concurrency_face_detection,
             Queue::FacialRecognition => self.ml.concurrency_facial_recognition,
             Queue::DuplicateDetection => self.ml.concurrency_duplicates,
+            Queue::Ocr => self.ml.ocr.concurrency,
         };
         slots.max(1)
     }

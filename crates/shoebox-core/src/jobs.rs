@@ -23,6 +23,8 @@ pub enum Queue {
     FacialRecognition,
     /// Near-duplicates by CLIP embedding (after smart search).
     DuplicateDetection,
+    /// The words in the preview (text detection and recognition).
+    Ocr,
 }
 
 impl Queue {
@@ -34,6 +36,7 @@ impl Queue {
         Queue::FaceDetection,
         Queue::FacialRecognition,
         Queue::DuplicateDetection,
+        Queue::Ocr,
     ];
 
     /// The queue's name as Immich's job API spells it.
@@ -46,6 +49,7 @@ impl Queue {
             Queue::FaceDetection => "faceDetection",
             Queue::FacialRecognition => "facialRecognition",
             Queue::DuplicateDetection => "duplicateDetection",
+            Queue::Ocr => "ocr",
         }
     }
 
@@ -69,11 +73,13 @@ impl Queue {
         match (self, kind) {
             (Queue::Metadata, _) => &[Queue::Thumbnails],
             // Both kinds have a preview for the ML steps to look at; videos also get a playable copy.
-            (Queue::Thumbnails, AssetType::Image) => &[Queue::SmartSearch, Queue::FaceDetection],
-            (Queue::Thumbnails, AssetType::Video) => &[Queue::SmartSearch, Queue::FaceDetection, Queue::VideoEncode],
+            (Queue::Thumbnails, AssetType::Image) => &[Queue::SmartSearch, Queue::FaceDetection, Queue::Ocr],
+            (Queue::Thumbnails, AssetType::Video) => {
+                &[Queue::SmartSearch, Queue::FaceDetection, Queue::Ocr, Queue::VideoEncode]
+            }
             (Queue::SmartSearch, _) => &[Queue::DuplicateDetection],
             (Queue::FaceDetection, _) => &[Queue::FacialRecognition],
-            (Queue::VideoEncode | Queue::FacialRecognition | Queue::DuplicateDetection, _) => &[],
+            (Queue::VideoEncode | Queue::FacialRecognition | Queue::DuplicateDetection | Queue::Ocr, _) => &[],
         }
     }
 
@@ -103,6 +109,7 @@ impl Queue {
             Queue::FaceDetection => "faces_detected_at",
             Queue::FacialRecognition => "facial_recognition_at",
             Queue::DuplicateDetection => "duplicates_detected_at",
+            Queue::Ocr => "ocr_at",
         }
     }
 

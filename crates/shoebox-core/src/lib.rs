@@ -12,4 +12,4 @@ pub mod live;
 pub mod media;
 pub mod storage_settings;
 
-pub use config::{Config, MlConfig};
+pub use config::{Config, MlConfig, OcrConfig};

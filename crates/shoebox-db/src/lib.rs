@@ -16,6 +16,7 @@ pub mod libraries;
 pub mod locked_folder;
 pub mod maintenance;
 pub mod memories;
+pub mod ocr;
 mod memory_store;
 pub mod notifications;
 pub mod partners;

@@ -47,6 +47,8 @@ pub struct SearchFilter {
     pub trashed_before: Option<DateTime<Utc>>,
     /// Include assets in the trash (implied by the trashed-date filters).
     pub with_deleted: bool,
+    /// Words read in the photo (OCR): each must begin a word of its text, accents and case aside.
+    pub ocr: Option<String>,
 }
 
 /// A page of results: `page` counts from 1.
@@ -149,6 +151,18 @@ fn push_filter(query: &mut QueryBuilder<Postgres>, owner: Uuid, filter: &SearchF
     }
     if filter.untagged {
         query.push(" AND NOT EXISTS (SELECT 1 FROM tag_assets ta WHERE ta.asset_id = a.id)");
+    }
+    if let Some(words) = filter.ocr.as_deref() {
+        match crate::ocr::tsquery(words) {
+            Some(tsquery) => {
+                query.push(" AND EXISTS (SELECT 1 FROM ocr_search os WHERE os.asset_id = a.id AND os.document @@ ");
+                query.push("to_tsquery('simple', ").push_bind(tsquery).push("))");
+            }
+            // Punctuation only: no photo holds a word of it.
+            None => {
+                query.push(" AND false");
+            }
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use shoebox_core::MlConfig;
 use shoebox_core::jobs::Queue;
-use shoebox_ml::{ClipVisual, FaceDetector, FaceRecognizer, MlError, ModelStore};
+use shoebox_ml::{ClipVisual, FaceDetector, FaceRecognizer, MlError, ModelStore, OcrEngine};
 use tokio::sync::OnceCell;
 
 use crate::steps::StepError;
@@ -19,6 +19,7 @@ pub struct Models {
     clip: OnceCell<Arc<ClipVisual>>,
     detector: OnceCell<Arc<FaceDetector>>,
     recognizer: OnceCell<Arc<FaceRecognizer>>,
+    ocr: OnceCell<Arc<OcrEngine>>,
     /// Set once the smart-search table has been typed for the loaded CLIP model.
     pub clip_prepared: OnceCell<()>,
 }
@@ -31,6 +32,7 @@ impl Models {
             clip: OnceCell::new(),
             detector: OnceCell::new(),
             recognizer: OnceCell::new(),
+            ocr: OnceCell::new(),
             clip_prepared: OnceCell::new(),
         }
     }
@@ -40,6 +42,7 @@ impl Models {
         match queue {
             Queue::SmartSearch => self.store.clip_installed(&self.config.clip_model),
             Queue::FaceDetection => self.store.faces_installed(&self.config.face_model),
+            Queue::Ocr => !self.config.ocr.enabled || self.store.ocr_installed(&self.config.ocr.model),
             _ => true,
         }
     }
@@ -79,7 +82,22 @@ impl Models {
             .clone();
         Ok((detector, recognizer))
     }
+
+    pub async fn ocr(&self) -> Result<Arc<OcrEngine>, StepError> {
+        let name = &self.config.ocr.model;
+        let (detection, recognition) = self.store.ocr_dirs(name);
+        if !self.store.ocr_installed(name) {
+            return Err(waiting(format!("OCR model {name}"), recognition));
+        }
+        let threads = self.config.intra_threads;
+        let onnxruntime = self.config.onnxruntime_path.clone();
+        self.ocr
+            .get_or_try_init(|| load(onnxruntime, move || OcrEngine::load_parts(&detection, &recognition, threads)))
+            .await
+            .cloned()
+    }
 }
+
 
 fn waiting(what: String, dir: PathBuf) -> StepError {
     StepError::WaitingForModel(format!("waiting for model: {what} is not installed in {}", dir.display()))

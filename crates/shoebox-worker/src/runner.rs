@@ -199,7 +199,7 @@ async fn watch_models_forever(pipeline: Pipeline, every: Duration) {
     let mut every = tokio::time::interval(every.max(Duration::from_millis(100)));
     loop {
         every.tick().await;
-        for queue in [Queue::SmartSearch, Queue::FaceDetection] {
+        for queue in [Queue::SmartSearch, Queue::FaceDetection, Queue::Ocr] {
             if !pipeline.models.installed_for(queue) {
                 continue;
             }

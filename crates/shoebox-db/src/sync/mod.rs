@@ -9,6 +9,7 @@
 mod albums;
 mod assets;
 mod memories;
+mod ocr;
 mod partners;
 mod people;
 mod stacks;
@@ -17,6 +18,7 @@ mod users;
 pub use albums::*;
 pub use assets::*;
 pub use memories::*;
+pub use ocr::*;
 pub use partners::*;
 pub use people::*;
 pub use stacks::*;

@@ -16,6 +16,7 @@ pub mod map;
 pub mod media;
 pub mod memories;
 pub mod notifications;
+pub mod ocr;
 pub mod partners;
 pub mod people;
 pub mod pin_code;
@@ -80,6 +81,7 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
         .merge(partners::router())
         .merge(people::router())
         .merge(faces::router())
+        .merge(ocr::router())
         .merge(duplicates::router())
         .merge(shared_links::router())
         .merge(stacks::router())

@@ -71,6 +71,7 @@ struct SearchBody {
     trashed_after: Option<DateTime<Utc>>,
     trashed_before: Option<DateTime<Utc>>,
     with_deleted: Option<bool>,
+    ocr: Option<String>,
 }
 
 impl SearchBody {
@@ -130,6 +131,7 @@ impl SearchBody {
             trashed_after: self.trashed_after,
             trashed_before: self.trashed_before,
             with_deleted: self.with_deleted.unwrap_or(false),
+            ocr: self.ocr.clone().filter(|words| !words.trim().is_empty()),
         })
     }
 }

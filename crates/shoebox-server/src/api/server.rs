@@ -60,7 +60,7 @@ async fn version_history() -> Json<Value> {
 
 /// What the login screen and the apps switch on. The ML features are on: their jobs wait for
 /// models rather than being switched off.
-async fn features() -> Json<Value> {
+async fn features(State(ctx): State<ApiContext>) -> Json<Value> {
     Json(json!({
         "smartSearch": true,
         "facialRecognition": true,
@@ -73,7 +73,7 @@ async fn features() -> Json<Value> {
         "trash": true,
         "oauth": false,
         "oauthAutoLaunch": false,
-        "ocr": false,
+        "ocr": ctx.config.ml.ocr.enabled,
         "passwordLogin": true,
         "configFile": false,
         "email": false,

@@ -97,6 +97,7 @@ pub const RULES: &[Rule] = &[
     user_or_link("GET", "/assets/{id}/original", "asset.download"),
     user_or_link("GET", "/assets/{id}/thumbnail", "asset.view"),
     user_or_link("GET", "/assets/{id}/video/playback", "asset.view"),
+    user_or_link("GET", "/assets/{id}/ocr", "asset.read"),
     user("POST", "/trash/empty", "asset.delete"),
     user("POST", "/trash/restore", "asset.delete"),
     user("POST", "/trash/restore/assets", "asset.delete"),

@@ -59,7 +59,9 @@ async fn ml_endpoints_match_the_openapi_document() {
     // People and faces.
     let person = call!(POST, "/people", "/people", Some(json!({ "name": "Ada", "birthDate": "1815-12-10" })));
     let person_id = person["id"].as_str().unwrap_or_default().to_owned();
-    call!(PUT, "/faces/{id}", format!("/faces/{face_id}"), Some(json!({ "id": person_id })));
+    // As Immich's web tags a face: the person in the path, the face in the body.
+    let tagged = call!(PUT, "/faces/{id}", format!("/faces/{person_id}"), Some(json!({ "id": face_id })));
+    assert_eq!(tagged["id"], person_id.as_str(), "{tagged}");
     let faces = call!(GET, "/faces", format!("/faces?id={first}"));
     assert_eq!(faces[0]["person"]["id"], person_id.as_str());
     let people = call!(GET, "/people", "/people?withHidden=true");
@@ -90,8 +92,36 @@ async fn ml_endpoints_match_the_openapi_document() {
     assert_eq!(asset["people"][0]["id"], person_id.as_str(), "{asset}");
     let third = call!(POST, "/people", "/people", Some(json!({ "name": "Third" })));
     let fourth = call!(POST, "/people", "/people", Some(json!({ "name": "Fourth" })));
+    // Faces move between people a photo at a time, as the web's "unmerge" does.
+    let third_id = third["id"].as_str().unwrap_or_default().to_owned();
+    let moved = call!(
+        PUT,
+        "/people/{id}/reassign",
+        format!("/people/{third_id}/reassign"),
+        Some(json!({ "data": [{ "assetId": first, "personId": person_id }] }))
+    );
+    assert_eq!(moved[0]["id"], third_id.as_str(), "{moved}");
+    let faces = call!(GET, "/faces", format!("/faces?id={first}"));
+    assert_eq!(faces[0]["person"]["id"], third_id.as_str());
     call!(DELETE, "/people/{id}", format!("/people/{}", third["id"].as_str().unwrap()));
     call!(DELETE, "/people", "/people", Some(json!({ "ids": [fourth["id"]] })));
+    // "Not this person", then deleting the face.
+    call!(DELETE, "/faces/{id}", format!("/faces/{face_id}"), Some(json!({ "force": false })));
+    call!(DELETE, "/faces/{id}", format!("/faces/{face_id}"), Some(json!({ "force": true })));
+    assert_eq!(call!(GET, "/faces", format!("/faces?id={first}")), json!([]));
+
+    // The words read in a photo, as the OCR step stores them.
+    let line = shoebox_db::ocr::NewTextLine {
+        corners: [[0.1, 0.2], [0.6, 0.2], [0.6, 0.3], [0.1, 0.3]],
+        box_score: 0.9,
+        text_score: 0.95,
+        text: "Grand Café".into(),
+    };
+    shoebox_db::ocr::replace(&server.ctx.db, first_id, &[line]).await.unwrap();
+    let lines = call!(GET, "/assets/{id}/ocr", format!("/assets/{first}/ocr"));
+    assert_eq!((lines[0]["text"].as_str(), lines[0]["x2"].as_f64().map(|x| (x * 10.0).round())), (Some("Grand Café"), Some(6.0)));
+    let by_words = call!(POST, "/search/metadata", "/search/metadata", Some(json!({ "ocr": "cafe gra" })));
+    assert_eq!(by_words["assets"]["items"][0]["id"], first.as_str(), "{by_words}");
 
     // Duplicates.
     let groups = call!(GET, "/duplicates", "/duplicates");

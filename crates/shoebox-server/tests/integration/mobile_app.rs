@@ -1,7 +1,8 @@
 //! The Immich 3.1 mobile app against Shoebox, played by [`crate::phone::Phone`]: every
 //! scenario syncs into the app's SQLite tables (foreign keys on) and then asserts that the
 //! phone holds exactly the server's view of that user — assets and checksums, EXIF, albums,
-//! their members and assets, partners, stacks, memories, people and faces.
+//! their members and assets, partners, stacks, memories, people, faces and the words read in
+//! photos.
 
 use std::collections::BTreeSet;
 
@@ -69,6 +70,12 @@ async fn server_view(server: &TestServer, user: &str) -> Vec<(&'static str, BTre
              FROM asset_faces f JOIN assets a ON a.id = f.asset_id WHERE a.owner_id = $1"
                 .to_owned(),
         ),
+        (
+            "text",
+            "SELECT o.id::text || '|' || o.asset_id::text || '|' || o.text
+             FROM asset_ocr o JOIN assets a ON a.id = o.asset_id WHERE a.owner_id = $1"
+                .to_owned(),
+        ),
     ];
     let mut view = Vec::new();
     for (table, sql) in queries {
@@ -92,6 +99,7 @@ fn phone_view(phone: &Phone) -> Vec<(&'static str, BTreeSet<String>)> {
         ("memory assets", phone.rows("SELECT memory_id, asset_id FROM memory_asset_entity")),
         ("people", phone.rows("SELECT id, name FROM person_entity")),
         ("faces", phone.rows("SELECT id, asset_id, person_id FROM asset_face_entity")),
+        ("text", phone.rows("SELECT id, asset_id, recognized_text FROM asset_ocr_entity")),
     ]
 }
 
@@ -99,7 +107,12 @@ fn phone_view(phone: &Phone) -> Vec<(&'static str, BTreeSet<String>)> {
 async fn assert_phone_matches_server(server: &TestServer, phone: &Phone<'_>) {
     let expected = server_view(server, &phone.user_id).await;
     let held = phone_view(phone);
+    let reads_text = phone.requests("AssetOcrV1").await;
     for ((table, expected), (_, held)) in expected.iter().zip(&held) {
+        if *table == "text" && !reads_text {
+            assert!(held.is_empty(), "an app that never asked for text holds some: {held:?}");
+            continue;
+        }
         assert_eq!(held, expected, "the phone's {table} differ from the server's view");
     }
 }
@@ -167,6 +180,20 @@ async fn person_with_face(server: &TestServer, owner: &str, asset: &str, name: &
     (person, face)
 }
 
+/// Lines of text on `asset`, as the OCR step stores them (replacing what it read before).
+async fn text_lines(server: &TestServer, asset: &str, texts: &[&str]) {
+    let lines: Vec<shoebox_db::ocr::NewTextLine> = texts
+        .iter()
+        .map(|text| shoebox_db::ocr::NewTextLine {
+            corners: [[0.1, 0.1], [0.5, 0.1], [0.5, 0.2], [0.1, 0.2]],
+            box_score: 0.9,
+            text_score: 0.9,
+            text: (*text).to_owned(),
+        })
+        .collect();
+    shoebox_db::ocr::replace(&server.ctx.db, Uuid::parse_str(asset).unwrap(), &lines).await.unwrap();
+}
+
 /// A stack of `assets` (the first is the primary) owned by `owner`.
 async fn stack(server: &TestServer, owner: &str, assets: &[&str]) -> String {
     let id = Uuid::new_v4().to_string();
@@ -226,6 +253,8 @@ async fn library(server: &TestServer) -> Library {
     share_library(server, &admin, &bea_id).await;
     person_with_face(server, &bea_id, &bea_assets[0], "Grandma").await;
     person_with_face(server, &bea_id, &bea_assets[1], "Grandpa").await;
+    text_lines(server, &bea_assets[2], &["HAPPY BIRTHDAY", "Love, Grandma"]).await;
+    text_lines(server, &admin_assets[0], &["Not Bea's"]).await;
     stack(server, &bea_id, &[&bea_assets[1], &bea_assets[2]]).await;
     stack(server, &admin_id, &[&admin_assets[2], &admin_assets[1]]).await;
     memory(server, &bea_id, &[&bea_assets[0], &bea_assets[2]]).await;
@@ -295,6 +324,14 @@ async fn incremental_syncs_follow_uploads_edits_trash_restore_and_delete() {
     assert_eq!(row, set(["1|At the lake"]));
     let taken = phone.rows(&format!("SELECT date_time_original FROM remote_exif_entity WHERE asset_id = '{id}'"));
     assert!(taken.iter().next().unwrap().starts_with("2020-07-01T12:00:00"), "{taken:?}");
+    assert_phone_matches_server(&server, &phone).await;
+
+    // The photo's text read again: the old lines leave the phone, the new one arrives.
+    let card = &library.bea_assets[2];
+    text_lines(&server, card, &["HAPPY BIRTHDAY!"]).await;
+    let run = phone.sync().await;
+    assert_eq!((run.count("AssetOcrDeleteV1"), run.count("AssetOcrV1")), (2, 1), "{:?}", run.types);
+    assert_eq!(phone.rows("SELECT recognized_text FROM asset_ocr_entity"), set(["HAPPY BIRTHDAY!"]));
     assert_phone_matches_server(&server, &phone).await;
 
     // Trash, restore, then delete for good.

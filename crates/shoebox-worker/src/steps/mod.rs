@@ -5,6 +5,7 @@ mod duplicates;
 mod face_crop;
 mod faces;
 mod metadata;
+mod ocr;
 mod recognition;
 mod smart_search;
 mod thumbnails;
@@ -99,6 +100,7 @@ pub async fn run(pipeline: &Pipeline, queue: Queue, asset_id: Uuid) -> Result<Op
         Queue::FaceDetection => faces::run(pipeline, &asset).await,
         Queue::FacialRecognition => recognition::run(pipeline, &asset).await,
         Queue::DuplicateDetection => duplicates::run(pipeline, &asset).await,
+        Queue::Ocr => ocr::run(pipeline, &asset).await,
     }?;
     Ok(Some(Finished { owner_id: asset.owner_id, kind: asset.kind(), done }))
 }

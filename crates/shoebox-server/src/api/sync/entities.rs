@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use shoebox_core::checksum::to_base64;
 use shoebox_db::sync::{
     Gone, SyncedAlbum, SyncedAlbumLink, SyncedAlbumMember, SyncedAsset, SyncedExif, SyncedFace, SyncedMemory,
-    SyncedMemoryAsset, SyncedPartner, SyncedPerson, SyncedPreferences, SyncedStack, SyncedUser,
+    SyncedMemoryAsset, SyncedPartner, SyncedPerson, SyncedPreferences, SyncedStack, SyncedTextLine, SyncedUser,
 };
 
 use crate::api::dto::{duration_string, iso};
@@ -212,6 +212,13 @@ pub fn face_v2(row: &SyncedFace) -> Value {
     data
 }
 
+/// `SyncAssetOcrV1`.
+pub fn ocr_line(row: &SyncedTextLine) -> Value {
+    let mut data = crate::api::ocr::line_json(&row.line);
+    data["isVisible"] = json!(row.line.is_visible);
+    data
+}
+
 pub fn user_metadata(row: &SyncedPreferences) -> Value {
     json!({ "userId": row.user_id, "key": "preferences", "value": row.preferences })
 }
@@ -255,5 +262,10 @@ pub mod gone {
     }
     pub fn user_metadata(row: &Gone) -> Value {
         json!({ "userId": row.first, "key": row.key })
+    }
+    /// `SyncAssetOcrDeleteV1`. `id` is the line's own id, not the audit row's as Immich 3.1 sends:
+    /// the app deletes the row whose id it is, so only the line's id removes anything.
+    pub fn ocr_line(row: &Gone) -> Value {
+        json!({ "id": row.first, "assetId": row.second, "deletedAt": row.key })
     }
 }

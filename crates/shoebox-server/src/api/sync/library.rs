@@ -31,6 +31,13 @@ impl Producer {
         self.entity("AssetExifV1", |w| sync::exifs(db, user, w), |r| r.update_id, entities::exif).await
     }
 
+    /// The words read in the caller's photos; after their assets, which the app's rows point to.
+    pub(super) async fn ocr(&self) -> Step {
+        let (db, user) = (&self.db, self.user);
+        self.entity("AssetOcrDeleteV1", |w| sync::ocr_line_deletes(db, user, w), |r| r.id, gone::ocr_line).await?;
+        self.entity("AssetOcrV1", |w| sync::ocr_lines(db, user, w), |r| r.update_id, entities::ocr_line).await
+    }
+
     pub(super) async fn stacks(&self) -> Step {
         let (db, user) = (&self.db, self.user);
         self.entity("StackDeleteV1", |w| sync::stack_deletes(db, user, w), |r| r.id, gone::stack).await?;

@@ -88,8 +88,9 @@ impl Producer {
                 "AssetFacesV1" => self.faces("AssetFaceV1").await?,
                 "AssetFacesV2" => self.faces("AssetFaceV2").await?,
                 "UserMetadataV1" => self.user_metadata().await?,
-                // Shoebox has no OCR, asset metadata or non-destructive edits yet: nothing to send.
-                "AssetOcrV1" | "AssetMetadataV1" | "AssetEditsV1" => {}
+                "AssetOcrV1" => self.ocr().await?,
+                // Shoebox has no asset metadata or non-destructive edits yet: nothing to send.
+                "AssetMetadataV1" | "AssetEditsV1" => {}
                 other => unreachable!("request type {other} has no handler"),
             }
         }

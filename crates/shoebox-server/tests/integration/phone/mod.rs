@@ -175,6 +175,11 @@ impl<'a> Phone<'a> {
         self.server.http.request(method, self.server.api(path)).header("cookie", &self.cookie)
     }
 
+    /// Whether this app asks the sync stream for `request` (the 2.x line has no OCR, say).
+    pub async fn requests(&self, request: &str) -> bool {
+        request_types(self.version().await).contains(&request)
+    }
+
     async fn version(&self) -> (u64, u64, u64) {
         if let Some(version) = self.pretend_version {
             return version;

@@ -70,6 +70,7 @@ pub async fn test_config(options: &Options, migrated: bool) -> (Config, tempfile
     config.ml.onnxruntime_path = std::env::var_os("SHOEBOX_ONNXRUNTIME_PATH").map(PathBuf::from);
     config.ml.clip_model = TEST_CLIP_MODEL.into();
     config.ml.face_model = TEST_FACE_MODEL.into();
+    config.ml.ocr.model = TEST_OCR_MODEL.into();
     config.ml.auto_pull = false;
     config.ml.model_poll = Duration::from_secs(1);
     shoebox_storage::testing::use_test_storage(&mut config);
@@ -98,6 +99,7 @@ pub fn worker_command(config: &Config) -> Command {
         .env("SHOEBOX_MODELS_DIR", &config.ml.models_dir)
         .env("SHOEBOX_CLIP_MODEL", &config.ml.clip_model)
         .env("SHOEBOX_FACE_MODEL", &config.ml.face_model)
+        .env("SHOEBOX_OCR_MODEL", &config.ml.ocr.model)
         .env("SHOEBOX_MODEL_AUTO_PULL", "false")
         .env("SHOEBOX_MODEL_POLL_SECS", "1");
     command.envs(shoebox_storage::testing::storage_env(config));
@@ -364,6 +366,9 @@ pub fn install_models_into(target: &std::path::Path) {
 /// The models `deploy/local/clip-test-model` builds: the tiny colour CLIP and the real face models.
 pub const TEST_CLIP_MODEL: &str = "shoebox-test-clip";
 pub const TEST_FACE_MODEL: &str = "buffalo_s";
+/// The real PP-OCRv5 mobile models, installed only by tests that read text ([`Stack::install_ocr_model`]):
+/// elsewhere the OCR step waits for its model and costs nothing.
+pub const TEST_OCR_MODEL: &str = "PP-OCRv5_mobile";
 
 /// Where `deploy/local/clip-test-model` put the test models.
 pub fn test_models() -> PathBuf {
@@ -377,6 +382,15 @@ impl Stack {
     /// beside it, then renamed), as a finished download would.
     pub fn install_models(&self) {
         install_models_into(&self.config.ml.models_dir);
+    }
+
+    /// Copies the OCR model into this stack's models folder, as [`Self::install_models`] does.
+    pub fn install_ocr_model(&self) {
+        let relative = format!("ocr/{TEST_OCR_MODEL}");
+        let to = self.config.ml.models_dir.join(&relative);
+        let staging = self.config.ml.models_dir.join(format!("{relative}.partial"));
+        copy_tree(&test_models().join(&relative), &staging);
+        std::fs::rename(&staging, &to).unwrap();
     }
 
     /// Runs `sql` (one number) until it yields at least `want`, or fails after `limit`.
