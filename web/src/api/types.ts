@@ -282,3 +282,20 @@ export interface ImportResult {
 
 export type ExportRun = TransferRun<ExportParams, ExportResult>;
 export type ImportRun = TransferRun<ImportParams, ImportResult>;
+
+/** Immich's `AssetOcrResponseDto`: a line of text read in a photo, corners normalized 0–1. */
+export interface OcrLine {
+  id: string;
+  assetId: string;
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+  x3: number;
+  y3: number;
+  x4: number;
+  y4: number;
+  boxScore: number;
+  textScore: number;
+  text: string;
+}

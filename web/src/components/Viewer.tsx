@@ -1,15 +1,16 @@
 /**
- * Full-screen viewer: ←/→ to step, Esc to close, f to favorite, Del to trash, i for info.
- * Photos show the preview with wheel/pinch-free zoom and drag to pan, the original on demand;
- * videos play the server's playable file.
+ * Full-screen viewer: ←/→ to step, Esc to close, f to favorite, Del to trash, i for info, t for
+ * the text read in the photo. Photos show the preview with wheel/pinch-free zoom and drag to pan,
+ * the original on demand; videos play the server's playable file.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, media } from '../api/client';
-import type { Asset } from '../api/types';
+import type { Asset, OcrLine } from '../api/types';
 import type { Action } from '../lib/actions';
 import { placeholderUrl } from '../lib/thumbhash';
 import type { TimelineAsset } from '../lib/timeline';
 import { InfoPanel } from './InfoPanel';
+import { TextOverlay } from './TextOverlay';
 import { Icon } from './Icon';
 import { errorMessage } from '../lib/format';
 
@@ -39,6 +40,9 @@ export function Viewer({ assets, index, onShow, onClose, onApplied }: ViewerProp
   const [error, setError] = useState<string | null>(null);
   const [favorite, setFavorite] = useState(current?.isFavorite ?? false);
   const [playingLive, setPlayingLive] = useState(false);
+  const [textLines, setTextLines] = useState<OcrLine[]>([]);
+  const [showText, setShowText] = useState(false);
+  const [imageElement, setImageElement] = useState<HTMLImageElement | null>(null);
   const drag = useRef<{ x: number; y: number; zoom: Zoom } | null>(null);
   const closeButton = useRef<HTMLButtonElement>(null);
 
@@ -50,11 +54,18 @@ export function Viewer({ assets, index, onShow, onClose, onApplied }: ViewerProp
     setError(null);
     setFavorite(current.isFavorite);
     setPlayingLive(false);
+    setTextLines([]);
     let cancelled = false;
     api.get<Asset>(`/assets/${current.id}`).then(
       (asset) => !cancelled && (setDetails(asset), setFavorite(asset.isFavorite)),
       () => {},
     );
+    if (current.isImage) {
+      api.get<OcrLine[]>(`/assets/${current.id}/ocr`).then(
+        (lines) => !cancelled && setTextLines(lines),
+        () => {},
+      );
+    }
     return () => {
       cancelled = true;
     };
@@ -131,6 +142,9 @@ export function Viewer({ assets, index, onShow, onClose, onApplied }: ViewerProp
         case 'i':
           setShowInfo((s) => !s);
           break;
+        case 't':
+          setShowText((s) => !s);
+          break;
         default:
           return;
       }
@@ -172,6 +186,17 @@ export function Viewer({ assets, index, onShow, onClose, onApplied }: ViewerProp
             onMouseEnter={() => setPlayingLive(true)}
           >
             LIVE
+          </button>
+        )}
+        {!isVideo && textLines.length > 0 && (
+          <button
+            type="button"
+            className={`text-toggle${showText ? ' on' : ''}`}
+            aria-label="Show text in photo"
+            aria-pressed={showText}
+            onClick={() => setShowText((s) => !s)}
+          >
+            Text
           </button>
         )}
         {!isVideo && (
@@ -256,11 +281,19 @@ export function Viewer({ assets, index, onShow, onClose, onApplied }: ViewerProp
           ) : (
             <img
               key={`${current.id}${original}`}
+              ref={setImageElement}
               className="viewer-media"
               src={original ? media.original(current.id) : media.preview(current.id)}
               alt={details?.originalFileName ?? 'Photo'}
               draggable={false}
               style={{ transform: `translate(${zoom.x}px, ${zoom.y}px) scale(${zoom.scale})` }}
+            />
+          )}
+          {!isVideo && showText && textLines.length > 0 && (
+            <TextOverlay
+              lines={textLines}
+              image={imageElement}
+              transform={`translate(${zoom.x}px, ${zoom.y}px) scale(${zoom.scale})`}
             />
           )}
           {liveVideo && playingLive && (

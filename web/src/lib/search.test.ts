@@ -33,4 +33,12 @@ describe('searchBody', () => {
     expect(body.type).toBeUndefined();
     expect(body.originalFileName).toBe('IMG_1');
   });
+
+  it('searches the words read in photos with metadata search, or inside a smart search', () => {
+    expect(searchBody({ text: ' Total ' })).toEqual({ smart: false, body: { size: 250, withExif: true, ocr: 'Total' } });
+    const { smart, body } = searchBody({ q: 'receipt', text: 'coffee' });
+    expect(smart).toBe(true);
+    expect(body).toMatchObject({ query: 'receipt', ocr: 'coffee' });
+    expect(searchBody({ text: '   ' }).body).not.toHaveProperty('ocr');
+  });
 });

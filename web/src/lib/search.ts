@@ -10,6 +10,8 @@ export interface SearchFilters {
   person?: string;
   type?: string;
   fileName?: string;
+  /** Words read in the photo (OCR). */
+  text?: string;
 }
 
 export function searchBody(filters: SearchFilters): { smart: boolean; body: Record<string, unknown> } {
@@ -22,6 +24,8 @@ export function searchBody(filters: SearchFilters): { smart: boolean; body: Reco
   if (filters.person) body.personIds = [filters.person];
   if (filters.type === 'IMAGE' || filters.type === 'VIDEO') body.type = filters.type;
   if (filters.fileName) body.originalFileName = filters.fileName;
+  const words = filters.text?.trim();
+  if (words) body.ocr = words;
   const query = filters.q?.trim();
   if (query) body.query = query;
   return { smart: Boolean(query), body };

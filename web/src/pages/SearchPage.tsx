@@ -1,5 +1,6 @@
 /**
- * Search: one box for smart (CLIP) search plus filters (dates, place, camera, people, type).
+ * Search: one box for smart (CLIP) search plus filters (words in the photo, dates, place, camera,
+ * people, type).
  * Results use the same grid. Without a query the filters alone run a metadata search.
  */
 import { useEffect, useMemo, useState } from 'react';
@@ -92,6 +93,9 @@ export function SearchPage() {
       <details className="filters" open={Object.keys(draft).some((k) => k !== 'q' && draft[k as keyof SearchFilters])}>
         <summary>Filters</summary>
         <div className="filter-grid">
+          <label>
+            Words in photo <input type="search" placeholder="Text on signs, receipts…" value={draft.text ?? ''} onChange={set('text')} />
+          </label>
           <label>
             From <input type="date" value={draft.from ?? ''} onChange={set('from')} />
           </label>
