@@ -11,6 +11,8 @@
 //! - **large video** (`SHOEBOX_BENCH_VIDEO`): from upload to metadata and poster thumbnails;
 //! - **faces** (`SHOEBOX_TEST_MODELS_DIR` with buffalo_s): 30 photos of people through face
 //!   detection and recognition;
+//! - **ocr** and **faces-learning** ([`recognition`]): the words read in real printed photos
+//!   (photos/hour, words read and found), and faces of a labelled set before and after naming;
 //! - **storage** (`SHOEBOX_TEST_S3_*`, SeaweedFS on this machine): the same batch of photos on
 //!   local disk and on S3, upload MB/s and photos/hour; then a 2 GB upload (the large video sent
 //!   four times over) and the server process's memory while it streams in;
@@ -20,7 +22,9 @@
 //!
 //! Usage: pipeline_bench [batch photos, default 200] [single photos, default 20]; the parts to
 //! run can be narrowed with `SHOEBOX_BENCH_PARTS` (comma-separated: single, batch, video, faces,
-//! storage, backup; all by default).
+//! ocr, faces-learning, storage, backup; all by default).
+
+mod recognition;
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -64,6 +68,14 @@ async fn main() -> anyhow::Result<()> {
         _ if !wanted("faces") => {}
         (Some(models), Some(fixtures)) => faces(Path::new(&models), Path::new(&fixtures)).await?,
         _ => println!("\nfaces: skipped (SHOEBOX_TEST_MODELS_DIR or SHOEBOX_FIXTURES_DIR not set)"),
+    }
+    if let (Some(models), Some(fixtures)) = (std::env::var_os("SHOEBOX_TEST_MODELS_DIR"), std::env::var_os("SHOEBOX_FIXTURES_DIR")) {
+        if wanted("ocr") {
+            recognition::ocr(Path::new(&models), Path::new(&fixtures), 4).await?;
+        }
+        if wanted("faces-learning") {
+            recognition::faces_learning(Path::new(&models), Path::new(&fixtures)).await?;
+        }
     }
     let s3 = std::env::var_os("SHOEBOX_TEST_S3_ENDPOINT").is_some();
     if wanted("storage") && s3 {
@@ -395,7 +407,10 @@ impl Bench {
         let login: Value = http.post(format!("{url}/auth/login")).json(&credentials).send().await?.json().await?;
         let token = login["accessToken"].as_str().unwrap_or_default().to_owned();
         if let Some(models) = models {
-            for relative in ["clip/shoebox-test-clip", "facial-recognition/buffalo_s"] {
+            for relative in ["clip/shoebox-test-clip", "facial-recognition/buffalo_s", "ocr/PP-OCRv5_mobile"] {
+                if !models.join(relative).is_dir() {
+                    continue;
+                }
                 copy_tree(&models.join(relative), &config.data_dir.join("models").join(relative))?;
             }
         }
