@@ -118,7 +118,8 @@ async fn faces_cluster_into_people_that_can_be_named_and_merged() {
     let in_timeline: i64 = buckets.as_array().unwrap().iter().map(|b| b["count"].as_i64().unwrap()).sum();
     assert_eq!(in_timeline, 3, "the timeline filtered by person: {buckets}");
 
-    // Name a new person after Biden, give him his face, then merge him into Obama's person (as a
+    // Name a new person after Biden, give him his face (the person in the path, the face in the
+    // body, as Immich's web sends it), then merge him into Obama's person (as a
     // user fixing clusters would): Obama's person then has four photos.
     let created = stack
         .http
@@ -132,9 +133,9 @@ async fn faces_cluster_into_people_that_can_be_named_and_merged() {
     let joe = created.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
     let moved = stack
         .http
-        .put(stack.api(&format!("/faces/{}", biden_face["id"].as_str().unwrap())))
+        .put(stack.api(&format!("/faces/{joe}")))
         .bearer_auth(&stack.token)
-        .json(&json!({ "id": joe }))
+        .json(&json!({ "id": biden_face["id"] }))
         .send()
         .await
         .unwrap();

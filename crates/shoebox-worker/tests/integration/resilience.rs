@@ -283,6 +283,17 @@ async fn stopping_with_a_paused_queue_hands_its_jobs_back_at_once() {
         stack.ctx.queues.storage::<shoebox_core::jobs::AssetJob>(Queue::Metadata).get_config().workers_set();
     let client = redis::Client::open(stack.config.redis_url.as_str()).unwrap();
     let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    // A debug worker starting beside a whole suite of others can take long to register; the
+    // beats are counted from then.
+    let start = Instant::now();
+    loop {
+        let registered: u64 = redis::cmd("ZCARD").arg(&workers_set).query_async(&mut conn).await.unwrap();
+        if registered > 0 {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(180), "the worker never registered");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let start = Instant::now();
     let mut beats = std::collections::HashSet::new();
     while beats.len() < 3 {

@@ -340,7 +340,7 @@ impl Stack {
                 return;
             }
             let failure: Option<String> =
-                sqlx::query_scalar("SELECT reason FROM asset_job_failures WHERE asset_id = $1::uuid")
+                sqlx::query_scalar("SELECT reason FROM asset_job_failures WHERE asset_id = $1::uuid AND NOT waiting_for_model")
                     .bind(id)
                     .fetch_optional(&self.ctx.db)
                     .await
