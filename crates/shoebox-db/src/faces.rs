@@ -170,6 +170,42 @@ pub async fn assets_near_person(pool: &PgPool, owner: Uuid, person: Uuid, max_di
     Ok(assets)
 }
 
+/// The owner's other people with a face within `max_distance` of one of `person`'s faces,
+/// nearest first, with that distance: clusters recognition made apart (each founded before the
+/// other existed) or a user split, which may be one person.
+pub async fn near_people(
+    pool: &PgPool,
+    owner: Uuid,
+    person: Uuid,
+    max_distance: f32,
+    limit: i64,
+) -> sqlx::Result<Vec<(Uuid, f64)>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET LOCAL hnsw.iterative_scan = relaxed_order").execute(&mut *tx).await?;
+    let near = sqlx::query_as(
+        "SELECT near.person_id, min(near.distance) AS distance
+         FROM asset_faces pf JOIN face_search ps ON ps.face_id = pf.id
+         CROSS JOIN LATERAL (
+             SELECT f.person_id, (s.embedding <=> ps.embedding)::float8 AS distance FROM face_search s
+             JOIN asset_faces f ON f.id = s.face_id
+             JOIN assets a ON a.id = f.asset_id
+             WHERE a.owner_id = $1 AND a.deleted_at IS NULL AND f.person_id IS NOT NULL AND f.person_id <> $2
+               AND s.embedding <=> ps.embedding <= $3
+             ORDER BY s.embedding <=> ps.embedding
+             LIMIT 16) near
+         WHERE pf.person_id = $2
+         GROUP BY near.person_id ORDER BY min(near.distance), near.person_id LIMIT $4",
+    )
+    .bind(owner)
+    .bind(person)
+    .bind(max_distance as f64)
+    .bind(limit)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(near)
+}
+
 /// A new person for `owner`, shown by `face`.
 pub async fn create_person(conn: &mut PgConnection, owner: Uuid, face: Uuid) -> sqlx::Result<Uuid> {
     let id = Uuid::now_v7();

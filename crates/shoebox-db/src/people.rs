@@ -335,14 +335,7 @@ pub async fn reassign_face(pool: &PgPool, owner: Uuid, face: Uuid, person: Uuid)
     if person_exists.is_none() {
         return Ok(ReassignOutcome::PersonNotFound);
     }
-    let previous: Option<Option<Uuid>> = sqlx::query_scalar(
-        "SELECT f.person_id FROM asset_faces f JOIN assets a ON a.id = f.asset_id
-         WHERE a.owner_id = $1 AND f.id = $2 FOR UPDATE OF f",
-    )
-    .bind(owner)
-    .bind(face)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let previous = lock_face(&mut tx, owner, face).await?;
     let Some(previous) = previous else { return Ok(ReassignOutcome::FaceNotFound) };
     let emptied: Vec<Uuid> = previous.into_iter().filter(|p| *p != person).collect();
     for &from in &emptied {
@@ -411,14 +404,7 @@ pub enum FaceRemoval {
 /// is removed.
 pub async fn remove_face(pool: &PgPool, owner: Uuid, face: Uuid, how: FaceRemoval) -> sqlx::Result<bool> {
     let mut tx = pool.begin().await?;
-    let previous: Option<Option<Uuid>> = sqlx::query_scalar(
-        "SELECT f.person_id FROM asset_faces f JOIN assets a ON a.id = f.asset_id
-         WHERE a.owner_id = $1 AND f.id = $2 FOR UPDATE OF f",
-    )
-    .bind(owner)
-    .bind(face)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let previous = lock_face(&mut tx, owner, face).await?;
     let Some(previous) = previous else { return Ok(false) };
     match how {
         FaceRemoval::NotThisPerson => {
@@ -438,6 +424,18 @@ pub async fn remove_face(pool: &PgPool, owner: Uuid, face: Uuid, how: FaceRemova
     crate::faces::delete_empty_people(&mut tx, Some(&emptied)).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// Locks one of the owner's faces: `Some(its person)`, or `None` when the face is not theirs.
+async fn lock_face(conn: &mut sqlx::PgConnection, owner: Uuid, face: Uuid) -> sqlx::Result<Option<Option<Uuid>>> {
+    sqlx::query_scalar(
+        "SELECT f.person_id FROM asset_faces f JOIN assets a ON a.id = f.asset_id
+         WHERE a.owner_id = $1 AND f.id = $2 FOR UPDATE OF f",
+    )
+    .bind(owner)
+    .bind(face)
+    .fetch_optional(&mut *conn)
+    .await
 }
 
 async fn reject(conn: &mut sqlx::PgConnection, face: Uuid, person: Uuid) -> sqlx::Result<()> {

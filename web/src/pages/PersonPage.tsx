@@ -1,6 +1,9 @@
-/** One person's page: their name (editable) and their photos in the grid. */
+/**
+ * One person's page: their name (editable), people who may be the same one (merge with a click),
+ * and their photos in the grid.
+ */
 import { useEffect, useMemo, useState } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, media } from '../api/client';
 import { toTimelineAsset } from '../api/convert';
 import { timelineSource } from '../api/sources';
@@ -31,11 +34,25 @@ export function PersonPage() {
   const { id = '' } = useParams();
   const [person, setPerson] = useState<Person | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const source = useMemo(() => personSource(id), [id]);
+  const [similar, setSimilar] = useState<Person[]>([]);
+  const [merged, setMerged] = useState(0);
+  const navigate = useNavigate();
+  const source = useMemo(() => personSource(id), [id, merged]);
 
   useEffect(() => {
     api.get<Person>(`/people/${id}`).then(setPerson, (err: Error) => setError(err.message));
-  }, [id]);
+    // Shoebox's own: other people whose faces come close to this one's.
+    api.get<Person[]>(`/people/${id}/merge-suggestions`).then(setSimilar, () => setSimilar([]));
+  }, [id, merged]);
+
+  const mergeIn = async (other: Person) => {
+    try {
+      await api.post(`/people/${id}/merge`, { ids: [other.id] });
+      setMerged((n) => n + 1);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
 
   const rename = async (name: string) => {
     try {
@@ -67,6 +84,22 @@ export function PersonPage() {
             onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
           />
           {error && <p className="error">{error}</p>}
+          {similar.length > 0 && (
+            <section className="same-person" aria-label="Same person?">
+              <span>Same person?</span>
+              {similar.map((other) => (
+                <span key={other.id} className="chip same-person-chip">
+                  <img className="person-face small" src={media.person(other.id)} alt="" />
+                  <button type="button" className="link" onClick={() => navigate(`/people/${other.id}`)}>
+                    {other.name || 'Unnamed'}
+                  </button>
+                  <button type="button" onClick={() => void mergeIn(other)} aria-label={`Merge ${other.name || 'this person'} into ${person?.name || 'this person'}`}>
+                    Merge
+                  </button>
+                </span>
+              ))}
+            </section>
+          )}
         </div>
       }
       empty={<p className="empty-hint">No photos of this person.</p>}

@@ -27,6 +27,7 @@ pub fn router() -> Router<ApiContext> {
         .route("/people/{id}", get(read).put(update_one).delete(delete_one))
         .route("/people/{id}/merge", post(merge).layer(bulk_body_limit()))
         .route("/people/{id}/reassign", put(reassign).layer(bulk_body_limit()))
+        .route("/people/{id}/merge-suggestions", get(merge_suggestions))
         .route("/people/{id}/thumbnail", get(thumbnail))
         .route("/people/{id}/statistics", get(statistics))
 }
@@ -268,6 +269,22 @@ async fn merge(
             })
             .collect(),
     )))
+}
+
+/// Shoebox's own: people who may be this one (a face of theirs within the clustering distance of
+/// one of this person's), nearest first, as `PersonResponseDto` with the `distance`.
+async fn merge_suggestions(State(ctx): State<ApiContext>, auth: Auth, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
+    person_of(&ctx, &auth, id).await?;
+    let max_distance = ctx.config.ml.face_max_distance;
+    let mut out = Vec::new();
+    for (other, distance) in shoebox_db::faces::near_people(&ctx.db, auth.user.id, id, max_distance, 5).await? {
+        if let Some(person) = people::get(&ctx.db, auth.user.id, other).await? {
+            let mut json = person_json(&person);
+            json["distance"] = json!(distance);
+            out.push(json);
+        }
+    }
+    Ok(Json(Value::Array(out)))
 }
 
 /// `AssetFaceUpdateDto`: for each asset, the person whose face there moves.

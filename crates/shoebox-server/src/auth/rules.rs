@@ -182,6 +182,7 @@ pub const RULES: &[Rule] = &[
     user("DELETE", "/people/{id}", "person.delete"),
     user("POST", "/people/{id}/merge", "person.merge"),
     user("PUT", "/people/{id}/reassign", "person.reassign"),
+    user("GET", "/people/{id}/merge-suggestions", "person.read"),
     user("GET", "/people/{id}/thumbnail", "person.read"),
     user("GET", "/people/{id}/statistics", "person.statistics"),
     user("GET", "/faces", "face.read"),

@@ -27,6 +27,7 @@ const SHOEBOX_ONLY: &[(&str, &str)] = &[
     ("POST", "/exports"),
     ("GET", "/exports"),
     ("GET", "/exports/{id}/download"),
+    ("GET", "/people/{id}/merge-suggestions"),
 ];
 /// A permission no Shoebox endpoint asks for.
 const UNRELATED: &str = "workflow.read";

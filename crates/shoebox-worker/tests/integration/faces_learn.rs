@@ -1,7 +1,8 @@
 //! Faces that learn from names, with the real SCRFD and ArcFace models on a labelled set: three
 //! men with two photos each (dlib's example Johns), whom the 3-face rule alone leaves unassigned,
 //! beside Obama's three photos, which it makes a person. Naming one photo's face per man gives
-//! him his other photo and the ones uploaded later; a face rejected from a person stays out.
+//! him his other photo and the ones uploaded later; a man split in two is suggested for merging;
+//! a face rejected from a person stays out.
 
 use crate::common;
 
@@ -126,6 +127,17 @@ async fn naming_one_face_per_person_gives_them_the_faces_the_3_face_rule_left_al
     // A later photo of a named man joins him as it arrives.
     let later = upload_john(&stack, "John_Salley", "000186_02159346").await;
     wait_for_person(&stack, &named[0], &[&later]).await;
+
+    // Split by hand into two people, his photos are suggested for merging, and merge back.
+    let schneider = &named[2];
+    let johnny = name_face(&stack, &photos[2].1[1], "Johnny").await;
+    let suggested = stack.get_json(&format!("/people/{schneider}/merge-suggestions")).await;
+    let ids: Vec<&str> = suggested.as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [johnny.as_str()], "only his other self is near: {suggested}");
+    assert!(suggested[0]["distance"].as_f64().unwrap() < 0.5, "{suggested}");
+    send(&stack, Method::POST, &format!("/people/{schneider}/merge"), json!({ "ids": [johnny] })).await;
+    assert_eq!(stack.get_json(&format!("/people/{schneider}/statistics")).await["assets"], 2);
+    assert_eq!(stack.get_json(&format!("/people/{schneider}/merge-suggestions")).await, json!([]));
 
     // "Not John Salley": the face leaves him for good, though his next photo and his renaming
     // both send recognition back to it.

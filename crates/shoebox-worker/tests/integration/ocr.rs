@@ -11,7 +11,6 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 const LIMIT: Duration = Duration::from_secs(300);
-const PASSWORD: &str = "correct horse battery";
 
 /// Asset ids a search as `token` finds.
 async fn found(stack: &Stack, token: &str, path: &str, body: Value) -> Vec<String> {
@@ -29,37 +28,9 @@ async fn a_photographed_page_is_found_by_a_word_in_it_for_its_owner_only() {
     let page = stack.upload_fixture("photos/text/page.png").await;
     let cat = stack.upload_fixture("photos/chelsea.png").await;
     // Bob has a map with words of its own.
-    let bob: Value = stack
-        .http
-        .post(stack.api("/admin/users"))
-        .bearer_auth(&stack.token)
-        .json(&json!({ "email": "bob@example.com", "name": "Bob", "password": PASSWORD }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert!(bob["id"].is_string(), "{bob}");
-    let login: Value = stack
-        .http
-        .post(stack.api("/auth/login"))
-        .json(&json!({ "email": "bob@example.com", "password": PASSWORD }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let bob_token = login["accessToken"].as_str().unwrap().to_owned();
+    let bob_token = stack.user("bob@example.com").await;
     let map_bytes = std::fs::read(common::fixtures().join("photos/text/baiona_color.jpg")).unwrap();
-    let form = reqwest::multipart::Form::new()
-        .part("assetData", reqwest::multipart::Part::bytes(map_bytes).file_name("baiona_color.jpg"))
-        .text("fileCreatedAt", "2020-01-01T00:00:00.000Z")
-        .text("fileModifiedAt", "2020-01-01T00:00:00.000Z");
-    let response = stack.http.post(stack.api("/assets")).bearer_auth(&bob_token).multipart(form).send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let map = response.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let map = stack.upload_bytes_as(&bob_token, "baiona_color.jpg", map_bytes).await;
 
     stack.start_worker();
     stack.wait_count("SELECT count(*) FROM asset_job_status WHERE ocr_at IS NOT NULL", 3, LIMIT).await;

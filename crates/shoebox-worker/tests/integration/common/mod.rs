@@ -277,13 +277,35 @@ impl Stack {
         assert_eq!(response.status(), StatusCode::OK, "starting {queue}");
     }
 
+    /// A new user made by the admin, and their access token.
+    pub async fn user(&self, email: &str) -> String {
+        const PASSWORD: &str = "another user's password";
+        let created = self
+            .http
+            .post(self.api("/admin/users"))
+            .bearer_auth(&self.token)
+            .json(&json!({ "email": email, "name": email, "password": PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status(), StatusCode::CREATED, "creating {email}");
+        let login = self.http.post(self.api("/auth/login")).json(&json!({ "email": email, "password": PASSWORD }));
+        let login: Value = login.send().await.unwrap().json().await.unwrap();
+        login["accessToken"].as_str().unwrap_or_else(|| panic!("{email} cannot sign in: {login}")).to_owned()
+    }
+
     pub async fn upload_bytes(&self, name: &str, bytes: Vec<u8>) -> String {
+        self.upload_bytes_as(&self.token, name, bytes).await
+    }
+
+    /// An upload by the user whose token this is.
+    pub async fn upload_bytes_as(&self, token: &str, name: &str, bytes: Vec<u8>) -> String {
         let form = Form::new()
             .part("assetData", Part::bytes(bytes).file_name(name.to_owned()))
             .text("fileCreatedAt", "2020-01-01T00:00:00.000Z")
             .text("fileModifiedAt", "2020-01-01T00:00:00.000Z");
         let response =
-            self.http.post(self.api("/assets")).bearer_auth(&self.token).multipart(form).send().await.unwrap();
+            self.http.post(self.api("/assets")).bearer_auth(token).multipart(form).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::CREATED, "uploading {name}");
         response.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
     }
