@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { admin, baseUrl, eventually, fixtures, launch, openPage, screenshot } from './harness';
 
-const reader = { name: 'Tess Text', email: 'tess@example.com', password: 'read every word' };
+const reader = { name: 'Rita Reader', email: 'rita.reader@example.com', password: 'read every word' };
 
 let browser: Browser;
 let context: BrowserContext;
