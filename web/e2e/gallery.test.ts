@@ -563,6 +563,24 @@ describe('gallery', () => {
     const player = page.locator('video.viewer-live');
     await eventually('the motion part to play', () => player.evaluate((v: HTMLVideoElement) => v.readyState >= 2 && v.duration > 0), 120_000);
     expect(await player.getAttribute('src')).toBe(`/api/assets/${videoId}/video/playback`);
+
+    // Another upload of the same month: its live event reloads that month of the timeline behind
+    // the viewer, with new objects for the same photos (as the photo's own event can, just after
+    // it shows). The playing motion part must go on; it used to be taken away. Held paused, so
+    // it cannot end by itself.
+    await player.evaluate((v: HTMLVideoElement) => {
+      v.pause();
+      v.dataset.playing = 'before the refresh';
+    });
+    const later = form('later.png', 'image/png', readFileSync(writeSolidPng(join(output, 'later.png'), [40, 120, 200])), {
+      fileCreatedAt: '2031-07-01T13:00:00.000Z',
+    });
+    const laterUpload = await context.request.post(`${baseUrl}/api/assets`, later);
+    expect(laterUpload.status()).toBe(201);
+    const laterId = ((await laterUpload.json()) as { id: string }).id;
+    await eventually('the later photo behind the viewer', () => page.locator(`.tile[data-asset-id="${laterId}"] img.loaded`).count(), 120_000);
+    expect(await page.locator('video.viewer-live').count()).toBe(1);
+    expect(await player.evaluate((v: HTMLVideoElement) => v.dataset.playing)).toBe('before the refresh');
     await page.keyboard.press('Escape');
   });
 

@@ -46,7 +46,13 @@ export function Viewer({ assets, index, onShow, onClose, onApplied }: ViewerProp
   const drag = useRef<{ x: number; y: number; zoom: Zoom } | null>(null);
   const closeButton = useRef<HTMLButtonElement>(null);
 
+  // Keyed on the asset's id, not the object: a live event refreshes the timeline with new
+  // objects for the same assets, and that must not stop a playing live photo or reset the zoom.
+  const currentId = current?.id;
+  const currentRef = useRef(current);
+  currentRef.current = current;
   useEffect(() => {
+    const current = currentRef.current;
     if (!current) return;
     setDetails(null);
     setOriginal(false);
@@ -69,7 +75,7 @@ export function Viewer({ assets, index, onShow, onClose, onApplied }: ViewerProp
     return () => {
       cancelled = true;
     };
-  }, [current]);
+  }, [currentId]);
 
   useEffect(() => closeButton.current?.focus(), []);
 
