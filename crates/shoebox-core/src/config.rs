@@ -128,6 +128,8 @@ pub struct MlConfig {
     pub concurrency_duplicates: usize,
     /// Reading the words in photos: the model, and Immich's `machineLearning.ocr` settings.
     pub ocr: OcrConfig,
+    /// Zero-shot labels (scenes and things) from the CLIP model, suggested as tags.
+    pub labels: crate::labels::LabelsConfig,
     /// How often a worker checks whether a missing model has appeared, to run the jobs waiting
     /// for it.
     pub model_poll: Duration,
@@ -238,6 +240,12 @@ impl Config {
                     min_detection_score: parse(&lookup, "SHOEBOX_OCR_MIN_DETECTION_SCORE", "0.5")?,
                     min_recognition_score: parse(&lookup, "SHOEBOX_OCR_MIN_RECOGNITION_SCORE", "0.8")?,
                     concurrency: parse(&lookup, "SHOEBOX_CONCURRENCY_OCR", &cpu_slots)?,
+                },
+                labels: crate::labels::LabelsConfig {
+                    enabled: parse(&lookup, "SHOEBOX_LABELS_ENABLED", "true")?,
+                    vocabulary_file: lookup("SHOEBOX_LABELS_FILE").map(PathBuf::from),
+                    min_score: parse(&lookup, "SHOEBOX_LABELS_MIN_SCORE", "0.1")?,
+                    max_suggestions: parse(&lookup, "SHOEBOX_LABELS_MAX", "5")?,
                 },
                 model_poll: Duration::from_secs(parse(&lookup, "SHOEBOX_MODEL_POLL_SECS", "30")?),
             },

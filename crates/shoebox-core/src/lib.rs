@@ -7,6 +7,7 @@ pub mod checksum;
 pub mod config;
 pub mod domain;
 pub mod jobs;
+pub mod labels;
 pub mod library;
 pub mod live;
 pub mod media;

@@ -12,6 +12,7 @@ pub mod exif;
 pub mod export;
 pub mod faces;
 pub mod integrity;
+pub mod labels;
 pub mod libraries;
 pub mod locked_folder;
 pub mod maintenance;

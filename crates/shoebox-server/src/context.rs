@@ -9,6 +9,7 @@ use shoebox_storage::Storage;
 
 use crate::auth::limiter::LoginLimiter;
 use crate::live::Live;
+use crate::labels::LabelVocabulary;
 use crate::text_encoder::TextEncoder;
 
 #[derive(Clone)]
@@ -23,4 +24,6 @@ pub struct ApiContext {
     pub live: Live,
     /// CLIP text tower for smart search, loaded on first use.
     pub text_encoder: Arc<TextEncoder>,
+    /// Zero-shot labels: the vocabulary, embedded on first use.
+    pub labels: Arc<LabelVocabulary>,
 }

@@ -8,6 +8,7 @@ pub mod context;
 pub mod error;
 pub mod extract;
 pub mod ingest;
+pub mod labels;
 pub mod live;
 pub mod metrics;
 pub mod security_headers;
@@ -50,6 +51,7 @@ pub async fn build(config: Config) -> anyhow::Result<(Router, ApiContext)> {
         login_limiter: Arc::new(LoginLimiter::new(config.login_attempts_per_minute)),
         live: live::Live::connect(&config.redis_url, &config.redis_namespace).await?,
         text_encoder: Arc::new(text_encoder::TextEncoder::new(config.ml.clone())),
+        labels: Arc::new(labels::LabelVocabulary::new(config.ml.labels.clone()).context("cannot read the label vocabulary")?),
         config: Arc::new(config),
         db,
         storage,

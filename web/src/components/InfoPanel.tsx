@@ -9,6 +9,7 @@ import type { TimelineAsset } from '../lib/timeline';
 import { errorMessage, formatBytes } from '../lib/format';
 import { useAuth } from '../state/auth';
 import { TagPicker } from './TagPicker';
+import { LabelSuggestions } from './LabelSuggestions';
 
 const SmallMap = lazy(() => import('./SmallMap'));
 
@@ -206,6 +207,11 @@ export function InfoPanel({ asset, fallback, onChange }: InfoPanelProps) {
               </button>
             </li>
           </ul>
+          <LabelSuggestions
+            assetId={asset.id}
+            tagsKey={(asset.tags ?? []).map((tag) => tag.id).join()}
+            onAccept={(tagId) => changeTag(tagId, true)}
+          />
           {tagging && (
             <TagPicker
               onPick={(tag) => {

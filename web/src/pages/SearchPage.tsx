@@ -24,6 +24,27 @@ function useSuggestions(type: string, extra = ''): string[] {
   return values;
 }
 
+/** Scenes and things the server can label (`GET /search/labels`), completing what is typed. */
+function useLabelCompletions(query: string | undefined): string[] {
+  const [labels, setLabels] = useState<string[]>([]);
+  const typed = query?.trim() ?? '';
+  useEffect(() => {
+    if (!typed) {
+      setLabels([]);
+      return;
+    }
+    let cancelled = false;
+    api.get<string[]>(`/search/labels?query=${encodeURIComponent(typed)}`).then(
+      (found) => !cancelled && setLabels(found),
+      () => !cancelled && setLabels([]),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [typed]);
+  return labels;
+}
+
 export function SearchPage() {
   const [params, setParams] = useSearchParams();
   const filters: SearchFilters = Object.fromEntries(params.entries());
@@ -35,6 +56,7 @@ export function SearchPage() {
   const countries = useSuggestions('country');
   const cities = useSuggestions('city', draft.country ? `&country=${encodeURIComponent(draft.country)}` : '');
   const makes = useSuggestions('camera-make');
+  const completions = useLabelCompletions(draft.q);
   const key = params.toString();
 
   useEffect(() => setDraft(Object.fromEntries(new URLSearchParams(key).entries())), [key]);
@@ -89,7 +111,12 @@ export function SearchPage() {
 
   const form = (
     <form className="search-form" onSubmit={submit} aria-label="Search">
-      <input type="search" aria-label="Search" placeholder="Search for things, places, people…" value={draft.q ?? ''} onChange={set('q')} />
+      <input type="search" aria-label="Search" placeholder="Search for things, places, people…" value={draft.q ?? ''} onChange={set('q')} list="search-labels" />
+      <datalist id="search-labels">
+        {completions.map((label) => (
+          <option key={label} value={label} />
+        ))}
+      </datalist>
       <details className="filters" open={Object.keys(draft).some((k) => k !== 'q' && draft[k as keyof SearchFilters])}>
         <summary>Filters</summary>
         <div className="filter-grid">

@@ -11,6 +11,7 @@ pub mod dto;
 pub mod duplicates;
 pub mod faces;
 pub mod jobs;
+pub mod labels;
 pub mod libraries;
 pub mod map;
 pub mod media;
@@ -82,6 +83,7 @@ pub fn router(ctx: &ApiContext) -> Router<ApiContext> {
         .merge(people::router())
         .merge(faces::router())
         .merge(ocr::router())
+        .merge(labels::router())
         .merge(duplicates::router())
         .merge(shared_links::router())
         .merge(stacks::router())

@@ -98,6 +98,7 @@ pub const RULES: &[Rule] = &[
     user_or_link("GET", "/assets/{id}/thumbnail", "asset.view"),
     user_or_link("GET", "/assets/{id}/video/playback", "asset.view"),
     user_or_link("GET", "/assets/{id}/ocr", "asset.read"),
+    user("GET", "/assets/{id}/labels", "asset.read"),
     user("POST", "/trash/empty", "asset.delete"),
     user("POST", "/trash/restore", "asset.delete"),
     user("POST", "/trash/restore/assets", "asset.delete"),
@@ -130,6 +131,7 @@ pub const RULES: &[Rule] = &[
     user("POST", "/search/smart", "asset.read"),
     user("POST", "/search/metadata", "asset.read"),
     user("GET", "/search/suggestions", "asset.read"),
+    user("GET", "/search/labels", "asset.read"),
     user("GET", "/search/cities", "asset.read"),
     user("GET", "/search/person", "person.read"),
     // Albums.

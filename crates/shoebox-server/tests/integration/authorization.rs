@@ -28,6 +28,8 @@ const SHOEBOX_ONLY: &[(&str, &str)] = &[
     ("GET", "/exports"),
     ("GET", "/exports/{id}/download"),
     ("GET", "/people/{id}/merge-suggestions"),
+    ("GET", "/assets/{id}/labels"),
+    ("GET", "/search/labels"),
 ];
 /// A permission no Shoebox endpoint asks for.
 const UNRELATED: &str = "workflow.read";

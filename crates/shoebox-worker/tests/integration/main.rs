@@ -8,6 +8,7 @@ mod backup_restore;
 mod decode_limits;
 mod faces;
 mod faces_learn;
+mod labels;
 mod libraries;
 mod live;
 mod library_move;
