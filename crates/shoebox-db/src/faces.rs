@@ -138,34 +138,47 @@ pub async fn neighbours(
     .await
 }
 
+/// The faces a search across all of person `$2`'s faces starts from: those users chose first,
+/// then the newest (ids are time-ordered). Bounded, so a person with thousands of faces costs what
+/// one with 64 does.
+const PERSON_PROBES: &str = "(SELECT ps.embedding FROM asset_faces pf JOIN face_search ps ON ps.face_id = pf.id
+      WHERE pf.person_id = $2 ORDER BY pf.confirmed DESC, pf.id DESC LIMIT 64) probe";
+
+/// A transaction in which the HNSW index keeps scanning until enough rows pass the filters that
+/// run after it (the owner's, the person's), rather than returning fewer.
+async fn iterative_scan(pool: &PgPool) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET LOCAL hnsw.iterative_scan = relaxed_order").execute(&mut *tx).await?;
+    Ok(tx)
+}
+
 /// The owner's assets holding an unassigned face within `max_distance` of one of `person`'s faces
 /// (and not rejected from them): what recognition should look at again once a user has said who
 /// the person is.
 pub async fn assets_near_person(pool: &PgPool, owner: Uuid, person: Uuid, max_distance: f32) -> sqlx::Result<Vec<Uuid>> {
-    let mut tx = pool.begin().await?;
-    sqlx::query("SET LOCAL hnsw.iterative_scan = relaxed_order").execute(&mut *tx).await?;
-    let assets = sqlx::query_scalar(
+    let mut tx = iterative_scan(pool).await?;
+    let sql = format!(
         "SELECT DISTINCT near.asset_id
-         FROM asset_faces pf JOIN face_search ps ON ps.face_id = pf.id
+         FROM {PERSON_PROBES}
          CROSS JOIN LATERAL (
              SELECT f.asset_id FROM face_search s
              JOIN asset_faces f ON f.id = s.face_id
              JOIN assets a ON a.id = f.asset_id
              WHERE a.owner_id = $1 AND a.deleted_at IS NULL AND f.person_id IS NULL
-               AND s.embedding <=> ps.embedding <= $3
+               AND s.embedding <=> probe.embedding <= $3
                AND NOT EXISTS (SELECT 1 FROM face_rejections r WHERE r.face_id = f.id AND r.person_id = $2)
-             ORDER BY s.embedding <=> ps.embedding
+             ORDER BY s.embedding <=> probe.embedding
              LIMIT 64) near
-         WHERE pf.person_id = $2
          UNION
          (SELECT f.asset_id FROM asset_faces f JOIN people p ON p.id = f.person_id
-          WHERE p.id = $2 AND p.owner_id = $1 AND p.thumbnail_path IS NULL LIMIT 1)",
-    )
-    .bind(owner)
-    .bind(person)
-    .bind(max_distance as f64)
-    .fetch_all(&mut *tx)
-    .await?;
+          WHERE p.id = $2 AND p.owner_id = $1 AND p.thumbnail_path IS NULL LIMIT 1)"
+    );
+    let assets = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(owner)
+        .bind(person)
+        .bind(max_distance as f64)
+        .fetch_all(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(assets)
 }
@@ -180,28 +193,27 @@ pub async fn near_people(
     max_distance: f32,
     limit: i64,
 ) -> sqlx::Result<Vec<(Uuid, f64)>> {
-    let mut tx = pool.begin().await?;
-    sqlx::query("SET LOCAL hnsw.iterative_scan = relaxed_order").execute(&mut *tx).await?;
-    let near = sqlx::query_as(
+    let mut tx = iterative_scan(pool).await?;
+    let sql = format!(
         "SELECT near.person_id, min(near.distance) AS distance
-         FROM asset_faces pf JOIN face_search ps ON ps.face_id = pf.id
+         FROM {PERSON_PROBES}
          CROSS JOIN LATERAL (
-             SELECT f.person_id, (s.embedding <=> ps.embedding)::float8 AS distance FROM face_search s
+             SELECT f.person_id, (s.embedding <=> probe.embedding)::float8 AS distance FROM face_search s
              JOIN asset_faces f ON f.id = s.face_id
              JOIN assets a ON a.id = f.asset_id
              WHERE a.owner_id = $1 AND a.deleted_at IS NULL AND f.person_id IS NOT NULL AND f.person_id <> $2
-               AND s.embedding <=> ps.embedding <= $3
-             ORDER BY s.embedding <=> ps.embedding
+               AND s.embedding <=> probe.embedding <= $3
+             ORDER BY s.embedding <=> probe.embedding
              LIMIT 16) near
-         WHERE pf.person_id = $2
-         GROUP BY near.person_id ORDER BY min(near.distance), near.person_id LIMIT $4",
-    )
-    .bind(owner)
-    .bind(person)
-    .bind(max_distance as f64)
-    .bind(limit)
-    .fetch_all(&mut *tx)
-    .await?;
+         GROUP BY near.person_id ORDER BY min(near.distance), near.person_id LIMIT $4"
+    );
+    let near = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(owner)
+        .bind(person)
+        .bind(max_distance as f64)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(near)
 }

@@ -109,8 +109,9 @@ async fn pull(config: &MlConfig, name: &str, progress: bool, unless_installed: b
     Ok(target)
 }
 
-/// Pulls the configured CLIP and face models when they are not installed. Without `auto_pull`
-/// a missing model is a [`MlError::ModelMissing`] naming the file that is not there.
+/// Pulls the configured CLIP and face models when they are not installed, and warns of a missing
+/// OCR model, which cannot be pulled. Without `auto_pull` a missing CLIP or face model is a
+/// [`MlError::ModelMissing`] naming the file that is not there.
 pub async fn ensure_models(config: &MlConfig) -> Result<(), MlError> {
     let store = ModelStore::new(config.models_dir.clone());
     for (kind, name) in [(ModelKind::Clip, &config.clip_model), (ModelKind::FacialRecognition, &config.face_model)] {
@@ -124,6 +125,17 @@ pub async fn ensure_models(config: &MlConfig) -> Result<(), MlError> {
         }
         tracing::info!(model = %name, kind = kind.folder(), from = %config.model_base_url, "pulling missing model");
         pull(config, name, false, true).await?;
+    }
+    // Immich fetches OCR models from RapidOCR's site, not from the model server: say what is
+    // missing instead of leaving it to be found as jobs waiting for the model.
+    if config.ocr.enabled && !store.ocr_installed(&config.ocr.model) {
+        let (detection, recognition) = store.ocr_dirs(&config.ocr.model);
+        tracing::warn!(
+            model = %config.ocr.model,
+            detection = %detection.join("detection/model.onnx").display(),
+            recognition = %recognition.join("recognition/model.onnx").display(),
+            "the OCR model is not installed and cannot be pulled; OCR jobs wait until these files exist"
+        );
     }
     Ok(())
 }

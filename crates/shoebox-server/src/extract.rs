@@ -36,6 +36,31 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     }
 }
 
+/// A JSON body that may be left out (`DELETE` routes whose options are optional, as Immich's
+/// clients send them or not): no body, or only whitespace, is `T::default()`.
+#[derive(Debug)]
+pub struct OptionalJson<T>(pub T);
+
+impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge("Request body is too large".into())
+            } else {
+                ApiError::bad_request(rejection.body_text())
+            }
+        })?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(OptionalJson(T::default()));
+        }
+        let value = serde_json::from_slice(&bytes).map_err(|err| ApiError::bad_request(format!("invalid JSON body: {err}")))?;
+        text_input::check_json(&bytes)?;
+        Ok(OptionalJson(value))
+    }
+}
+
 /// `application/json`, or any `application/…+json`, as axum's own extractor accepts.
 fn has_json_content_type(headers: &HeaderMap) -> bool {
     let Some(value) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return false };

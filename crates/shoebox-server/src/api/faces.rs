@@ -15,7 +15,7 @@ use crate::api::people::{learn_from, person_json};
 use crate::auth::Auth;
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Json, Path, Query};
+use crate::extract::{Json, OptionalJson, Path, Query};
 
 pub fn router() -> Router<ApiContext> {
     Router::new().route("/faces", get(list)).route("/faces/{id}", put(reassign).delete(remove))
@@ -89,14 +89,9 @@ async fn remove(
     State(ctx): State<ApiContext>,
     auth: Auth,
     Path(face): Path<Uuid>,
-    body: axum::body::Bytes,
+    // Immich's web sends `{"force": false}`, other clients nothing.
+    OptionalJson(body): OptionalJson<RemoveBody>,
 ) -> ApiResult<StatusCode> {
-    // The body is optional: Immich's web sends `{"force": false}`, other clients nothing.
-    let body: RemoveBody = if body.iter().all(u8::is_ascii_whitespace) {
-        RemoveBody::default()
-    } else {
-        serde_json::from_slice(&body).map_err(|err| ApiError::bad_request(format!("invalid body: {err}")))?
-    };
     let how = if body.force { FaceRemoval::Delete } else { FaceRemoval::NotThisPerson };
     if !people::remove_face(&ctx.db, auth.user.id, face, how).await? {
         return Err(ApiError::not_found("Face"));

@@ -16,7 +16,7 @@ use crate::api::dto::UserAdminResponse;
 use crate::auth::{Auth, password};
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Json, Path};
+use crate::extract::{Json, OptionalJson, Path};
 
 pub fn router() -> Router<ApiContext> {
     Router::new()
@@ -187,13 +187,8 @@ async fn delete_user(
     State(ctx): State<ApiContext>,
     auth: Auth,
     Path(id): Path<Uuid>,
-    body: axum::body::Bytes,
+    OptionalJson(request): OptionalJson<DeleteUser>,
 ) -> ApiResult<Json<UserAdminResponse>> {
-    let request: DeleteUser = if body.iter().all(u8::is_ascii_whitespace) {
-        DeleteUser::default()
-    } else {
-        serde_json::from_slice(&body).map_err(|err| ApiError::bad_request(format!("invalid JSON body: {err}")))?
-    };
     if id == auth.user.id {
         return Err(ApiError::bad_request("You cannot delete your own account"));
     }
