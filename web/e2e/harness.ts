@@ -52,6 +52,33 @@ export async function openPage(context: BrowserContext): Promise<{ page: Page; e
   return { page, errors };
 }
 
+/** Signs `user` in on `context`, as the web's login page does. */
+export async function login(context: BrowserContext, user: { email: string; password: string }): Promise<void> {
+  const response = await context.request.post(`${baseUrl}/api/auth/login`, { data: { email: user.email, password: user.password } });
+  if (!response.ok()) throw new Error(`${user.email} cannot sign in: ${response.status()} ${await response.text()}`);
+}
+
+/**
+ * A browser context signed in as a new user of their own, made by the admin (who signs up first
+ * when no test file has yet), so a test file depends on no other.
+ */
+export async function contextOfNewUser(
+  browser: Browser,
+  user: { name: string; email: string; password: string },
+  viewport: { width: number; height: number },
+): Promise<BrowserContext> {
+  const adminContext = await browser.newContext();
+  const signUp = await adminContext.request.post(`${baseUrl}/api/auth/admin-sign-up`, { data: admin });
+  if (![201, 400].includes(signUp.status())) throw new Error(`admin sign-up: ${signUp.status()} ${await signUp.text()}`);
+  await login(adminContext, admin);
+  const created = await adminContext.request.post(`${baseUrl}/api/admin/users`, { data: user });
+  if (!created.ok()) throw new Error(`creating ${user.email}: ${created.status()} ${await created.text()}`);
+  await adminContext.close();
+  const context = await browser.newContext({ viewport });
+  await login(context, user);
+  return context;
+}
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(screenshots, `${name}.png`);
   await page.screenshot({ path });

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { admin, baseUrl, eventually, launch, openPage, output, screenshot, writeSolidPng } from './harness';
+import { baseUrl, contextOfNewUser, eventually, launch, openPage, output, screenshot, writeSolidPng } from './harness';
 
 const owner = { name: 'Lena Labels', email: 'lena.labels@example.com', password: 'a label for everything' };
 
@@ -18,23 +18,9 @@ let page: Page;
 let errors: string[];
 let redId: string;
 
-async function login(on: BrowserContext, user: { email: string; password: string }) {
-  const response = await on.request.post(`${baseUrl}/api/auth/login`, { data: { email: user.email, password: user.password } });
-  expect(response.ok(), await response.text()).toBe(true);
-}
-
 beforeAll(async () => {
   browser = await launch();
-  const adminContext = await browser.newContext();
-  const signUp = await adminContext.request.post(`${baseUrl}/api/auth/admin-sign-up`, { data: admin });
-  expect([201, 400]).toContain(signUp.status());
-  await login(adminContext, admin);
-  const created = await adminContext.request.post(`${baseUrl}/api/admin/users`, { data: owner });
-  expect(created.ok(), await created.text()).toBe(true);
-  await adminContext.close();
-
-  context = await browser.newContext({ viewport: { width: 1400, height: 850 } });
-  await login(context, owner);
+  context = await contextOfNewUser(browser, owner, { width: 1400, height: 850 });
   const response = await context.request.post(`${baseUrl}/api/assets`, {
     multipart: {
       assetData: { name: 'red.png', mimeType: 'image/png', buffer: readFileSync(writeSolidPng(join(output, 'labels-red.png'), [215, 25, 20])) },

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { admin, baseUrl, eventually, fixtures, launch, openPage, screenshot } from './harness';
+import { baseUrl, contextOfNewUser, eventually, fixtures, launch, openPage, screenshot } from './harness';
 
 const reader = { name: 'Rita Reader', email: 'rita.reader@example.com', password: 'read every word' };
 
@@ -18,23 +18,9 @@ let page: Page;
 let errors: string[];
 let pageId: string;
 
-async function login(on: BrowserContext, user: { email: string; password: string }) {
-  const response = await on.request.post(`${baseUrl}/api/auth/login`, { data: { email: user.email, password: user.password } });
-  expect(response.ok(), await response.text()).toBe(true);
-}
-
 beforeAll(async () => {
   browser = await launch();
-  const adminContext = await browser.newContext();
-  const signUp = await adminContext.request.post(`${baseUrl}/api/auth/admin-sign-up`, { data: admin });
-  expect([201, 400]).toContain(signUp.status());
-  await login(adminContext, admin);
-  const created = await adminContext.request.post(`${baseUrl}/api/admin/users`, { data: reader });
-  expect(created.ok(), await created.text()).toBe(true);
-  await adminContext.close();
-
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await login(context, reader);
+  context = await contextOfNewUser(browser, reader, { width: 1280, height: 800 });
   const upload = async (name: string, mimeType: string) => {
     const response = await context.request.post(`${baseUrl}/api/assets`, {
       multipart: {
