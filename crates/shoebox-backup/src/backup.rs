@@ -58,6 +58,13 @@ enum Outcome {
     Problem(Problem, Reading),
 }
 
+/// A new backup's id: its start to the millisecond, then a random part. Ids sort by time, which
+/// the list (newest first) and retention (keep the newest) rely on; to the second, two backups
+/// of one second sorted by their random parts.
+fn backup_id(now: chrono::DateTime<Utc>) -> String {
+    format!("{}-{}", now.format("%Y%m%dT%H%M%S%3fZ"), &uuid::Uuid::new_v4().simple().to_string()[..8])
+}
+
 /// Backs the library up to `target`, keeping the newest `config.backup.keep` backups.
 pub async fn backup(
     config: &Config,
@@ -68,7 +75,7 @@ pub async fn backup(
 ) -> anyhow::Result<BackupReport> {
     let started = std::time::Instant::now();
     let now = Utc::now();
-    let id = format!("{}-{}", now.format("%Y%m%dT%H%M%SZ"), &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    let id = backup_id(now);
     let scratch = storage.scratch_file(".dump")?;
 
     // One snapshot for the dump and the list of originals: every row the dump holds has its file.
@@ -270,4 +277,19 @@ async fn prune(target: &Target, keep: usize, current: &str) -> anyhow::Result<(u
         }
     }
     Ok((old.len(), pruned))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backup_ids_of_one_second_sort_by_time() {
+        let first = Utc::now();
+        let ids: Vec<String> = (0..20).map(|ms| backup_id(first + chrono::Duration::milliseconds(ms * 7))).collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        assert_eq!(sorted, ids);
+        assert_eq!(ids[0].len(), "20261202T202033123Z-0123abcd".len(), "{}", ids[0]);
+    }
 }
