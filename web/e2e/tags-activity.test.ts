@@ -94,6 +94,8 @@ describe('tags and album activity', () => {
   it('shows the tag tree, and a parent tag holds its children’s photos', async () => {
     await page.getByRole('link', { name: 'Tags', exact: true }).click();
     const tree = page.getByRole('navigation', { name: 'Tag tree' });
+    // The tree arrives after the page: read it once it has loaded, not at once.
+    await tree.getByRole('link', { name: 'Rome', exact: true }).waitFor();
     const names = await tree.getByRole('listitem').allTextContents();
     expect(names).toEqual(['Trips', '2024', 'Rome']);
     await tree.getByRole('link', { name: 'Trips', exact: true }).click();
