@@ -2,7 +2,8 @@
  *  exposure, file, place with a small map, people, and the owner's tags. */
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api, media } from '../api/client';
+import { api } from '../api/client';
+import { PersonFace } from './PersonFace';
 import type { Asset, PersonSummary } from '../api/types';
 import { dateTimeOriginal, inputValue } from '../lib/editDate';
 import type { TimelineAsset } from '../lib/timeline';
@@ -230,7 +231,7 @@ export function InfoPanel({ asset, fallback, onChange }: InfoPanelProps) {
             {people.map((person) => (
               <li key={person.id}>
                 <Link to={`/people/${person.id}`}>
-                  <img src={media.person(person.id)} alt="" />
+                  <PersonFace person={person} />
                   <span>{person.name || 'Unnamed'}</span>
                 </Link>
               </li>

@@ -1,7 +1,8 @@
 /** People: face thumbnails with names; rename, hide or show, merge several into one. */
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api, media } from '../api/client';
+import { api } from '../api/client';
+import { PersonFace } from '../components/PersonFace';
 import type { PeopleResponse, Person } from '../api/types';
 import { errorMessage } from '../lib/format';
 
@@ -84,11 +85,11 @@ export function PeoplePage() {
                     })
                   }
                 />
-                <img src={media.person(person.id)} alt={person.name || 'Unnamed person'} />
+                <PersonFace person={person} alt={person.name || 'Unnamed person'} />
               </label>
             ) : (
               <Link to={`/people/${person.id}`} aria-label={person.name || 'Unnamed person'}>
-                <img src={media.person(person.id)} alt="" />
+                <PersonFace person={person} />
               </Link>
             )}
             <input

@@ -4,7 +4,7 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { api, media } from '../api/client';
+import { api } from '../api/client';
 import { toTimelineAsset } from '../api/convert';
 import { timelineSource } from '../api/sources';
 import type { Person, SearchResponse } from '../api/types';
@@ -12,6 +12,7 @@ import { Timeline } from '../components/Timeline';
 import { staticSource, type AssetSource } from '../lib/timelineStore';
 import type { Action } from '../lib/actions';
 import { Icon } from '../components/Icon';
+import { PersonFace } from '../components/PersonFace';
 import { errorMessage } from '../lib/format';
 
 const actions: Action[] = ['favorite', 'album', 'tag', 'download', 'archive', 'trash'];
@@ -73,7 +74,7 @@ export function PersonPage() {
           <Link to="/people" className="button icon" aria-label="Back to people">
             <Icon name="back" />
           </Link>
-          <img className="person-face" src={media.person(id)} alt="" />
+          <PersonFace className="person-face" person={person ?? { id }} />
           <input
             key={person?.name}
             className="person-title"
@@ -89,7 +90,7 @@ export function PersonPage() {
               <span>Same person?</span>
               {similar.map((other) => (
                 <span key={other.id} className="chip same-person-chip">
-                  <img className="person-face small" src={media.person(other.id)} alt="" />
+                  <PersonFace className="person-face small" person={other} />
                   <button type="button" className="link" onClick={() => navigate(`/people/${other.id}`)}>
                     {other.name || 'Unnamed'}
                   </button>

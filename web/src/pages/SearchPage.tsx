@@ -5,7 +5,8 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { api, isMissing, media } from '../api/client';
+import { api, isMissing } from '../api/client';
+import { PersonFace } from '../components/PersonFace';
 import { toTimelineAsset } from '../api/convert';
 import type { PeopleResponse, Person, SearchResponse } from '../api/types';
 import { Timeline } from '../components/Timeline';
@@ -192,7 +193,7 @@ export function SearchPage() {
               {people.slice(0, 12).map((p) => (
                 <li key={p.id}>
                   <Link to={`/people/${p.id}`}>
-                    <img src={media.person(p.id)} alt="" />
+                    <PersonFace person={p} />
                     <span>{p.name || 'Unnamed'}</span>
                   </Link>
                 </li>

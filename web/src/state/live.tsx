@@ -13,6 +13,8 @@ export interface LiveEvent {
   name: string;
   /** The assets it is about; empty for events about something else. */
   assetIds: string[];
+  /** The people it is about (`on_person_thumbnail`). */
+  personIds?: string[];
 }
 
 type EventListener = (event: LiveEvent) => void;
@@ -58,6 +60,10 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         for (const listener of listeners.current) listener(event);
       });
     }
+    socket.on('on_person_thumbnail', (id: string) => {
+      const event = { name: 'on_person_thumbnail', assetIds: [], personIds: [id] };
+      for (const listener of listeners.current) listener(event);
+    });
     // Logged out elsewhere: the next request answers 401, which shows the sign-in page.
     socket.on('on_session_delete', () => void request('GET', '/users/me').catch(() => {}));
     return () => {
