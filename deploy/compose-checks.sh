@@ -69,7 +69,6 @@ check_sign_up() {
 check_uploads_get_thumbnails() {
   local name start
   for name in obama.jpg obama2.jpg obama3.jpg biden.jpg starfish.jpg pug.heic; do files[$name]=$fixtures/photos/$name; done
-  files[page.png]=$fixtures/photos/text/page.png
   files[bikes.mp4]=$fixtures/video/bikes.mp4
   # Solid colours for the test CLIP model, and an HEVC clip the worker must transcode.
   for colour in red blue; do
@@ -149,29 +148,6 @@ red_first() {
 check_smart_search() {
   wait_until 180 "smart search for red" red_first
   say "smart search (shoebox-test-clip): \"red\" finds red.png first"
-}
-
-page_found_alone() { # the page is the one photo a word printed on it finds
-  [[ $(json POST /search/metadata '{"ocr":"segmentation"}' | jq -r '[.assets.items[].id] | join(" ")') == "${ids[page.png]}" ]]
-}
-
-check_words_in_photos() {
-  local heading
-  wait_until 180 "search by a word printed on the page" page_found_alone
-  heading=$(json GET "/assets/${ids[page.png]}/ocr" | jq -r '.[0].text')
-  [[ $heading == "Region-based segmentation" ]] || shoebox_die "the page's first line read \"$heading\""
-  say "words in photos (PP-OCRv5 mobile from SHOEBOX_MODELS_PATH): \"segmentation\" finds page.png alone; its first line reads \"$heading\""
-}
-
-first_label() { json GET "/assets/$1/labels" | jq -r '.[0].label // empty'; }
-
-colours_labelled() {
-  [[ $(first_label "${ids[red.png]}") == red && $(first_label "${ids[blue.png]}") == blue ]]
-}
-
-check_labels() {
-  wait_until 60 "red.png offered \"red\" and blue.png \"blue\" from SHOEBOX_LABELS_FILE" colours_labelled
-  say "labels (SHOEBOX_LABELS_FILE in the models folder): red.png is offered \"red\" first, blue.png \"blue\""
 }
 
 check_byte_identical_download() {
