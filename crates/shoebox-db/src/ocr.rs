@@ -1,8 +1,9 @@
 //! The words in photos: each line of text the OCR step read, with its box, for the viewer and
-//! the phone's sync, and one folded document per asset for search.
+//! the phone's sync, and one folded document per asset for search, with the trigrams of its
+//! words so that a word misread by a letter is found too.
 
 use shoebox_core::jobs::Queue;
-use sqlx::{FromRow, PgPool};
+use sqlx::{FromRow, PgPool, Postgres, QueryBuilder};
 use unicode_normalization::UnicodeNormalization;
 use uuid::Uuid;
 
@@ -60,7 +61,20 @@ pub async fn replace(pool: &PgPool, asset_id: Uuid, lines: &[NewTextLine]) -> sq
         .execute(&mut *tx)
         .await?;
     }
-    let document = search_tokens(lines.iter().map(|line| line.text.as_str())).join(" ");
+    let tokens = search_tokens(lines.iter().map(|line| line.text.as_str()));
+    let document = tokens.join(" ");
+    sqlx::query("DELETE FROM ocr_word_trigrams WHERE asset_id = $1").bind(asset_id).execute(&mut *tx).await?;
+    sqlx::query(
+        "INSERT INTO ocr_word_trigrams (asset_id, word, trigram, trigrams)
+         SELECT $1, w.word, t.trigram, count(*) OVER (PARTITION BY w.word)
+         FROM (SELECT DISTINCT word FROM unnest($2::text[]) AS word WHERE char_length(word) >= $3) w
+         CROSS JOIN LATERAL shoebox_trigrams(w.word) AS t (trigram)",
+    )
+    .bind(asset_id)
+    .bind(&tokens)
+    .bind(MISREAD_MIN_LETTERS as i32)
+    .execute(&mut *tx)
+    .await?;
     if document.is_empty() {
         sqlx::query("DELETE FROM ocr_search WHERE asset_id = $1").bind(asset_id).execute(&mut *tx).await?;
     } else {
@@ -143,15 +157,43 @@ pub fn search_tokens<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<String
     tokens
 }
 
-/// The `tsquery` for a search: every token must start a word of the document (`'rec':*` finds
-/// "receipt"). `None` when the search holds no word.
-pub fn tsquery(search: &str) -> Option<String> {
+/// Words this long or longer are also found misread; a shorter word shares too few trigrams
+/// with its misreading to tell it from another word.
+pub const MISREAD_MIN_LETTERS: usize = 4;
+
+/// How alike two words' trigram sets must be (shared over all) for one to find the other:
+/// pg_trgm's similarity, at the 0.5 Immich's word-similarity search uses.
+pub const MISREAD_MIN_SIMILARITY: f32 = 0.5;
+
+/// The `tsquery` for one search token: it must start a word of the document (`'rec':*` finds
+/// "receipt"). Tokens are letters and digits only, so quoting them is enough.
+pub fn prefix_query(token: &str) -> String {
+    format!("'{token}':*")
+}
+
+/// Narrows an asset query (its assets as `a`) to the photos whose text holds every word of
+/// `search`: each word begins a word of the text, or, four letters or more, is as alike as
+/// [`MISREAD_MIN_SIMILARITY`] to one ("segmentatiom" finds "segmentation"). A search of
+/// punctuation only finds nothing.
+pub fn push_text_filter(query: &mut QueryBuilder<Postgres>, search: &str) {
     let tokens = search_tokens([search]);
     if tokens.is_empty() {
-        return None;
+        query.push(" AND false");
     }
-    // Tokens are letters and digits only, so quoting them is enough.
-    Some(tokens.iter().map(|token| format!("'{token}':*")).collect::<Vec<_>>().join(" & "))
+    for token in tokens {
+        query.push(" AND a.id IN (SELECT os.asset_id FROM ocr_search os WHERE os.document @@ to_tsquery('simple', ");
+        query.push_bind(prefix_query(&token)).push(")");
+        if token.chars().count() >= MISREAD_MIN_LETTERS {
+            query.push(
+                " UNION SELECT m.asset_id FROM (
+                     SELECT w.asset_id, min(w.trigrams) AS trigrams, count(*) AS shared
+                     FROM ocr_word_trigrams w WHERE w.trigram IN (SELECT shoebox_trigrams(",
+            );
+            query.push_bind(token.clone()).push(")) GROUP BY w.asset_id, w.word) m WHERE m.shared::real / (m.trigrams + (SELECT count(*) FROM shoebox_trigrams(");
+            query.push_bind(token).push(")) - m.shared) >= ").push_bind(MISREAD_MIN_SIMILARITY);
+        }
+        query.push(")");
+    }
 }
 
 #[cfg(test)]
@@ -170,8 +212,17 @@ mod tests {
     }
 
     #[test]
-    fn a_search_asks_for_every_word_as_a_prefix() {
-        assert_eq!(tsquery("Rec  total").as_deref(), Some("'rec':* & 'total':*"));
-        assert_eq!(tsquery(" ,; "), None);
+    fn a_search_asks_for_each_word_as_a_prefix_and_as_a_misreading() {
+        assert_eq!(prefix_query("rec"), "'rec':*");
+        let sql = |search: &str| {
+            let mut query = QueryBuilder::<Postgres>::new("SELECT 1 FROM assets a WHERE true");
+            push_text_filter(&mut query, search);
+            query.into_sql().as_str().to_owned()
+        };
+        // "Rec" is too short to be found misread; "total" is not.
+        let both = sql("Rec  total");
+        assert_eq!(both.matches("to_tsquery").count(), 2, "{both}");
+        assert_eq!(both.matches("ocr_word_trigrams").count(), 1, "{both}");
+        assert!(sql(" ,; ").ends_with(" AND false"));
     }
 }

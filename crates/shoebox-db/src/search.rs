@@ -153,16 +153,7 @@ fn push_filter(query: &mut QueryBuilder<Postgres>, owner: Uuid, filter: &SearchF
         query.push(" AND NOT EXISTS (SELECT 1 FROM tag_assets ta WHERE ta.asset_id = a.id)");
     }
     if let Some(words) = filter.ocr.as_deref() {
-        match crate::ocr::tsquery(words) {
-            Some(tsquery) => {
-                query.push(" AND EXISTS (SELECT 1 FROM ocr_search os WHERE os.asset_id = a.id AND os.document @@ ");
-                query.push("to_tsquery('simple', ").push_bind(tsquery).push("))");
-            }
-            // Punctuation only: no photo holds a word of it.
-            None => {
-                query.push(" AND false");
-            }
-        }
+        crate::ocr::push_text_filter(query, words);
     }
 }
 

@@ -56,6 +56,12 @@ async fn a_photographed_page_is_found_by_a_word_in_it_for_its_owner_only() {
     assert_eq!(found(&stack, &bob_token, "/search/metadata", json!({ "ocr": "segmentation" })).await, Vec::<String>::new());
     assert_eq!(found(&stack, &bob_token, "/search/metadata", json!({ "ocr": "baiona" })).await, [map.clone()]);
     assert_eq!(found(&stack, &admin, "/search/metadata", json!({ "ocr": "baiona" })).await, Vec::<String>::new());
+    // A word misread by a letter still finds it (the recognizer's slip or the user's), for its
+    // owner only; a search for the word's prefix alone stays a prefix search.
+    assert_eq!(found(&stack, &admin, "/search/metadata", json!({ "ocr": "segmentatiom" })).await, [page.clone()]);
+    assert_eq!(found(&stack, &admin, "/search/metadata", json!({ "ocr": "Regions" })).await, [page.clone()]);
+    assert_eq!(found(&stack, &bob_token, "/search/metadata", json!({ "ocr": "segmentatiom" })).await, Vec::<String>::new());
+    assert_eq!(found(&stack, &admin, "/search/metadata", json!({ "ocr": "giraffes" })).await, Vec::<String>::new());
     // Inside a smart search too: of the owner's photos nearest "white", only the page has the word.
     assert_eq!(found(&stack, &admin, "/search/smart", json!({ "query": "white", "ocr": "markers" })).await, [page.clone()]);
     // Another user's photo shows them nothing of its text.
