@@ -74,7 +74,7 @@ export function PersonPage() {
           <Link to="/people" className="button icon" aria-label="Back to people">
             <Icon name="back" />
           </Link>
-          <PersonFace className="person-face" person={person ?? { id }} />
+          <PersonFace className="person-face" person={person} />
           <input
             key={person?.name}
             className="person-title"

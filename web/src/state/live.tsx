@@ -38,13 +38,16 @@ const LiveContext = createContext<Live | null>(null);
 
 export function LiveProvider({ children }: { children: ReactNode }) {
   const listeners = useRef(new Set<EventListener>());
+  const emit = (event: LiveEvent) => {
+    for (const listener of listeners.current) listener(event);
+  };
   const [connected, setConnected] = useState(false);
   const uploads = useMemo(
     () =>
       new UploadQueue(xhrSender, 2, (item: UploadItem) => {
         // The timeline shows the new asset at once; thumbnails follow with on_upload_success.
         const assetIds = item.assetId ? [item.assetId] : [];
-        for (const listener of listeners.current) listener({ name: 'upload_finished', assetIds });
+        emit({ name: 'upload_finished', assetIds });
       }),
     [],
   );
@@ -55,15 +58,9 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     socket.on('connect', () => setConnected(true));
     socket.on('disconnect', () => setConnected(false));
     for (const [name, idsOf] of Object.entries(ASSET_EVENTS)) {
-      socket.on(name, (payload: unknown) => {
-        const event = { name, assetIds: idsOf(payload) };
-        for (const listener of listeners.current) listener(event);
-      });
+      socket.on(name, (payload: unknown) => emit({ name, assetIds: idsOf(payload) }));
     }
-    socket.on('on_person_thumbnail', (id: string) => {
-      const event = { name: 'on_person_thumbnail', assetIds: [], personIds: [id] };
-      for (const listener of listeners.current) listener(event);
-    });
+    socket.on('on_person_thumbnail', (id: string) => emit({ name: 'on_person_thumbnail', assetIds: [], personIds: [id] }));
     // Logged out elsewhere: the next request answers 401, which shows the sign-in page.
     socket.on('on_session_delete', () => void request('GET', '/users/me').catch(() => {}));
     return () => {
